@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type LoadedConfig } from './config/load';
+import { parseAddress } from './config/schema';
+import { buildGateway, type Gateway } from './gateway';
+import { createLogger, type Logger } from './logger';
+import { VERSION } from './version';
+
+/**
+ * The command-line entry: argv/env → config → gateway → listen; signals.
+ * The only module that reads process state, listens or exits.
+ */
+
+const HELP = `otpgateway ${VERSION}: self-hosted OTP gateway
+
+Usage: otpgateway [--config FILE]...
+
+  --config FILE   TOML config file; repeat to merge several (later wins).
+                  Default: ./config.toml, or the embedded development defaults
+                  (memory store, log provider) when it does not exist.
+  --version       Print the version and exit.
+  --help          Print this help and exit.
+
+Environment: OTP_GATEWAY_<SECTION>__<KEY>=value overrides any key,
+e.g. OTP_GATEWAY_APP__ADDRESS=0.0.0.0:9000.`;
+
+/** Parsed command line. */
+interface Args {
+  configs: string[];
+  version: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { configs: [], version: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--version' || arg === '-v') args.version = true;
+    else if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--config') {
+      const file = argv[++i];
+      if (!file) throw new UsageError('--config needs a file path.');
+      args.configs.push(file);
+    } else if (arg.startsWith('--config=')) args.configs.push(arg.slice('--config='.length));
+    else throw new UsageError(`Unknown argument ${JSON.stringify(arg)}. Run otpgateway --help.`);
+  }
+  return args;
+}
+
+class UsageError extends Error {}
+
+/** Log what an operator must know before trusting this instance. */
+function announce(logger: Logger, loaded: LoadedConfig): void {
+  for (const warning of loaded.warnings) logger.warn(`config: ${warning}`);
+  const { config } = loaded;
+  if (loaded.embedded) {
+    logger.warn(
+      'No config.toml found and no --config given: running on the EMBEDDED DEVELOPMENT DEFAULTS — memory store ' +
+        '(OTPs are lost on restart and not shared between processes), the log provider (codes are written to this log), ' +
+        'namespace "dev" with secret "dev-secret", listening on loopback only. To configure: copy config.sample.toml to ' +
+        'config.toml and edit it, or pass --config FILE; OTP_GATEWAY_<SECTION>__<KEY> variables override any key.',
+    );
+  } else if (config.store.backend === 'memory') {
+    logger.warn('store: using the in-memory store: OTPs are lost on restart and not shared between processes. Use [store.redis] in production.');
+  }
+  if (!config.app.secret_key) {
+    logger.warn('app.secret_key is not set: codes and addresses are stored unencrypted. Set a secret of 32+ characters.');
+  }
+  if (config.providers.log?.enabled) {
+    logger.warn('providers.log is enabled: messages, codes included, are written to this log. Development only.');
+  }
+}
+
+/** Stop accepting, let in-flight requests finish, close connections, exit 0. */
+function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    server.close(async () => {
+      await gateway.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) return void console.log(HELP);
+  if (args.version) return void console.log(VERSION);
+
+  const loaded = loadConfig({ files: args.configs, env: process.env });
+  const { config } = loaded;
+  const logger = createLogger({ debug: config.app.enable_debug_logs });
+  announce(logger, loaded);
+
+  const gateway = await buildGateway(loaded, logger);
+  const { host, port } = parseAddress(config.app.address) ?? { host: '0.0.0.0', port: 9000 };
+  const server = gateway.app.listen(port, host);
+  server.requestTimeout = config.app.server_timeout;
+  server.headersTimeout = Math.min(config.app.server_timeout, 60_000);
+  server.keepAliveTimeout = 5_000;
+  server.on('error', (err) => {
+    logger.fatal({ err: err.message }, `cannot listen on ${config.app.address}`);
+    process.exit(1);
+  });
+  server.on('listening', () => {
+    const address = server.address();
+    const actual = typeof address === 'object' && address ? `${address.address}:${address.port}` : config.app.address;
+    logger.info({ address: actual, store: gateway.store.name, providers: gateway.providers.ids, version: VERSION }, `otpgateway listening on ${actual}`);
+  });
+  handleSignals(server, gateway, logger, config.app.server_timeout + 5_000);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    for (const problem of err.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exit(2);
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`otpgateway could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { PROVIDER_KINDS, WEBHOOK_KIND } from '../providers/kinds';
+import { bool, duration, int, oneOf, port, seconds, text, textList, url } from './fields';
+
+/**
+ * The configuration schema: every key, its default and what it accepts.
+ * config.sample.toml documents the same keys; tests load it through this schema.
+ * Tables are strict so that unknown keys surface (as warnings, see load.ts).
+ */
+
+/** A TOML table whose absence means "all defaults". */
+function table<S extends z.ZodRawShape>(shape: S) {
+  return z.preprocess((v) => v ?? {}, z.strictObject(shape));
+}
+
+/** A table of tables keyed by a user-chosen name (auth tenants, webhooks). */
+function tablesOf<T extends z.ZodType>(entry: T) {
+  return z.preprocess((v) => v ?? {}, z.record(z.string(), entry));
+}
+
+const NAMESPACE = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+const appSchema = table({
+  address: text('0.0.0.0:9000'),
+  server_timeout: duration('5s', 600_000),
+  enable_debug_logs: bool(false),
+  root_url: url('http://localhost:9000'),
+  otp_ttl: seconds(300, 1, 86400),
+  otp_max_attempts: int(5, 1, 1_000_000),
+  otp_max_generate: int(3, 1, 1_000_000),
+  logo_url: url('', { optional: true }),
+  favicon_url: url('', { optional: true }),
+  secret_key: text(''),
+  trusted_proxies: textList([]),
+  workers: int(1, 0, 256),
+}).superRefine((app, ctx) => {
+  if (!parseAddress(app.address)) {
+    ctx.addIssue({ code: 'custom', path: ['address'], message: `expected "host:port" with a port 0-65535, got ${JSON.stringify(app.address)}` });
+  }
+  if (app.secret_key !== '' && app.secret_key.length < 32) {
+    ctx.addIssue({ code: 'custom', path: ['secret_key'], message: 'expected at least 32 characters (use `otpgateway --new-config` to generate one)' });
+  }
+});
+
+const redisSchema = table({
+  host: text('localhost'),
+  port: port(6379),
+  username: text(''),
+  password: text(''),
+  db: int(0, 0, 15),
+  key_prefix: text('OTP'),
+  publish_key: text(''),
+  timeout: duration('3s', 60_000),
+});
+
+const storeSchema = z.preprocess(
+  (v) => {
+    // Go configs have a [store.redis] table and no backend key: that means Redis.
+    const store = (v ?? {}) as Record<string, unknown>;
+    if (typeof store !== 'object' || store.backend !== undefined) return store;
+    return { ...store, backend: store.redis !== undefined ? 'redis' : 'memory' };
+  },
+  z.strictObject({ backend: oneOf('memory', ['memory', 'redis'] as const), redis: redisSchema }),
+);
+
+const authSchema = tablesOf(
+  z.strictObject({
+    namespace: text(''),
+    secret: text(''),
+    allowed_origins: textList([]),
+  }),
+);
+
+const providerTables = Object.fromEntries(
+  Object.entries(PROVIDER_KINDS).map(([id, kind]) => [id, kind.schema.optional()]),
+) as { [K in keyof typeof PROVIDER_KINDS]: z.ZodOptional<(typeof PROVIDER_KINDS)[K]['schema']> };
+
+/** The whole configuration file, after defaults. */
+export const configSchema = z
+  .strictObject({
+    app: appSchema,
+    store: storeSchema,
+    auth: authSchema,
+    providers: table(providerTables),
+    webhooks: tablesOf(WEBHOOK_KIND.schema),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [name, tenant] of Object.entries(config.auth)) {
+      const namespace = tenant.namespace || name;
+      if (!NAMESPACE.test(namespace)) {
+        ctx.addIssue({ code: 'custom', path: ['auth', name, 'namespace'], message: `expected 1-64 characters of A-Z a-z 0-9 _ . @ -, got ${JSON.stringify(namespace)}` });
+      }
+      if (!tenant.secret) ctx.addIssue({ code: 'custom', path: ['auth', name, 'secret'], message: 'expected a non-empty secret' });
+      const other = seen.get(namespace);
+      if (other) ctx.addIssue({ code: 'custom', path: ['auth', name, 'namespace'], message: `namespace "${namespace}" is also used by [auth.${other}]` });
+      seen.set(namespace, name);
+    }
+    for (const name of Object.keys(config.webhooks)) {
+      if (name in PROVIDER_KINDS) {
+        ctx.addIssue({ code: 'custom', path: ['webhooks', name], message: `"${name}" is the id of a built-in provider; choose another webhook name` });
+      }
+    }
+    if (config.app.workers !== 1 && config.store.backend === 'memory') {
+      ctx.addIssue({ code: 'custom', path: ['app', 'workers'], message: 'the memory store lives in one process: use workers = 1, or the Redis store for more workers' });
+    }
+  });
+
+/** Validated configuration, frozen after loading. */
+export type Config = z.output<typeof configSchema>;
+
+/** Split "host:port" (":9000" means every interface); undefined when malformed. */
+export function parseAddress(address: string): { host: string; port: number } | undefined {
+  const m = /^(.*):(\d{1,5})$/.exec(address.trim());
+  if (!m) return undefined;
+  const portNumber = Number(m[2]);
+  if (portNumber > 65535) return undefined; // 0 = any free port (tests)
+  const host = (m[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  return { host: host || '0.0.0.0', port: portNumber };
+}

@@ -1,0 +1,72 @@
+import type { Express } from 'express';
+import { createApp } from './app';
+import type { LoadedConfig } from './config/load';
+import type { Config } from './config/schema';
+import type { Logger } from './logger';
+import { createSealer } from './otp/crypto';
+import { OtpService } from './otp/service';
+import { buildProviders, type ProviderRegistry } from './providers/registry';
+import { MemoryStore } from './store/memory-store';
+import { RedisStore } from './store/redis-store';
+import type { Store } from './store/store';
+
+/** A gateway built from config: the app plus what must be closed on shutdown. */
+export interface Gateway {
+  app: Express;
+  service: OtpService;
+  store: Store;
+  providers: ProviderRegistry;
+  /** Close the store and provider connections. */
+  close(): Promise<void>;
+}
+
+/** Build the store named by `[store]`; the Redis store is connected and its scripts loaded. */
+export async function createStore(config: Config, logger: Logger): Promise<Store> {
+  if (config.store.backend === 'memory') return new MemoryStore();
+  const redis = config.store.redis;
+  const store = new RedisStore({
+    host: redis.host,
+    port: redis.port,
+    username: redis.username,
+    password: redis.password,
+    db: redis.db,
+    keyPrefix: redis.key_prefix,
+    publishKey: redis.publish_key,
+    timeoutMs: redis.timeout,
+    logger: logger.child({ component: 'redis' }),
+  });
+  await store.connect();
+  return store;
+}
+
+/** Wire config → store → providers → service → app. Never listens (see cli.ts). */
+export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'>, logger: Logger): Promise<Gateway> {
+  const { config } = loaded;
+  const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs });
+  const store = await createStore(config, logger);
+  const sealer = createSealer(config.app.secret_key);
+  const service = new OtpService({
+    store,
+    providers,
+    sealer,
+    logger,
+    settings: {
+      rootUrl: config.app.root_url,
+      ttlSeconds: config.app.otp_ttl,
+      maxAttempts: config.app.otp_max_attempts,
+      maxGenerate: config.app.otp_max_generate,
+      publishEvents: config.store.backend === 'redis' && config.store.redis.publish_key !== '',
+    },
+  });
+  const tenants = Object.entries(config.auth).map(([name, t]) => ({ namespace: t.namespace || name, secret: t.secret }));
+  const app = createApp({ service, store, providers, tenants, logger });
+  return {
+    app,
+    service,
+    store,
+    providers,
+    async close() {
+      await Promise.allSettled([store.close(), providers.close()]);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
+/**
+ * All cryptography of the gateway, in one place.
+ * - codes and ids: `crypto.randomInt`, which rejection-samples (no modulo bias);
+ * - comparisons: length check, then `timingSafeEqual`;
+ * - at rest: codes and addresses sealed with AES-256-GCM when `app.secret_key` is set.
+ */
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A uniformly random numeric code of `length` digits (leading zeros allowed). */
+export function randomDigits(length: number): string {
+  let code = '';
+  for (let i = 0; i < length; i++) code += String(randomInt(10));
+  return code;
+}
+
+/** A uniformly random alphanumeric id (default 32 characters, ~190 bits). */
+export function randomId(length = 32): string {
+  let id = '';
+  for (let i = 0; i < length; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+/** Constant-time equality of two strings: hash both so unequal lengths take the same time. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y) && a.length === b.length;
+}
+
+/**
+ * Protects codes and addresses at rest. With a secret key: AES-256-GCM with a
+ * fresh IV per write, and keyed digests. Without one: values are stored as
+ * they are (compat with the Go gateway; the server warns at startup).
+ */
+export interface Sealer {
+  /** True when values are encrypted at rest. */
+  readonly encrypts: boolean;
+  seal(plain: string): string;
+  open(sealed: string): string;
+  /** Digest of a code bound to its namespace and id; what verify compares. */
+  codeDigest(namespace: string, id: string, code: string): string;
+  /** Stable pseudonym of an address for rate-limit keys (never the address itself). */
+  addressTag(namespace: string, address: string): string;
+}
+
+const SEALED_PREFIX = 'v1.';
+
+/** Build the sealer for `app.secret_key` (empty: no encryption). */
+export function createSealer(secretKey: string): Sealer {
+  if (!secretKey) return plainSealer;
+  const encKey = createHash('sha256').update(`otpgateway:enc:${secretKey}`).digest();
+  const macKey = createHash('sha256').update(`otpgateway:mac:${secretKey}`).digest();
+  return {
+    encrypts: true,
+    seal(plain: string): string {
+      if (plain === '') return '';
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', encKey, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return SEALED_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    },
+    open(sealed: string): string {
+      if (!sealed.startsWith(SEALED_PREFIX)) return sealed;
+      const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', encKey, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+    codeDigest: (namespace, id, code) => mac(macKey, `code\0${namespace}\0${id}\0${code}`),
+    addressTag: (namespace, address) => mac(macKey, `addr\0${namespace}\0${address}`),
+  };
+}
+
+const plainSealer: Sealer = {
+  encrypts: false,
+  seal: (plain) => plain,
+  open: (sealed) => sealed,
+  codeDigest: (namespace, id, code) => mac(Buffer.from('otpgateway'), `code\0${namespace}\0${id}\0${code}`),
+  addressTag: (namespace, address) => mac(Buffer.from('otpgateway'), `addr\0${namespace}\0${address}`),
+};
+
+function mac(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('base64url');
+}

@@ -1,0 +1,36 @@
+import type { OtpView } from '../providers/provider';
+import type { StoredOtp } from '../store/store';
+import type { Sealer } from './crypto';
+
+/** Build the public OTP object (api.md) from a stored record; never includes the code. */
+export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Sealer }): OtpView {
+  return {
+    namespace: otp.namespace,
+    id: otp.id,
+    to: options.sealer.open(otp.to),
+    channel_description: otp.channelDescription,
+    address_description: otp.addressDescription,
+    extra: parseExtra(otp.extra),
+    provider: otp.provider,
+    max_attempts: otp.maxAttempts,
+    attempts: otp.attempts,
+    max_generate: otp.maxGenerate,
+    generate: otp.generate,
+    closed: otp.closed,
+    ttl: otp.ttlSeconds,
+    url: pageUrl(options.rootUrl, otp.namespace, otp.id),
+  };
+}
+
+/** The built-in verification page of an OTP. */
+export function pageUrl(rootUrl: string, namespace: string, id: string): string {
+  return `${rootUrl}/otp/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}`;
+}
+
+function parseExtra(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return {};
+  }
+}

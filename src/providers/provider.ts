@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import { bool, duration, int, text } from '../config/fields';
+
+/** The OTP as callers see it (api.md "The OTP object"), with the code when a message carries it. */
+export interface OtpView {
+  namespace: string;
+  id: string;
+  to: string;
+  channel_description: string;
+  address_description: string;
+  extra: unknown;
+  provider: string;
+  otp?: string;
+  max_attempts: number;
+  attempts: number;
+  max_generate: number;
+  generate: number;
+  closed: boolean;
+  ttl: number;
+  url: string;
+}
+
+/** A rendered message, ready to deliver. The gateway renders; providers only deliver. */
+export interface Message {
+  /** Normalised address (the output of `validateAddress`). */
+  to: string;
+  subject: string;
+  body: string;
+  /** Plain-text alternative of an HTML body (e-mail). */
+  text?: string;
+  /** The OTP, with its code (webhooks forward it). */
+  otp: OtpView & { otp: string };
+}
+
+/** Result of validating an address: the normalised address, or why it is invalid. */
+export type AddressCheck = { ok: true; address: string } | { ok: false; reason: string };
+
+/** What every delivery channel declares and does. */
+export interface Provider {
+  /** Provider id used in the API (`smtp`, `kaleyra_sms`, a webhook's name). */
+  readonly id: string;
+  /** "E-mail", "SMS", "WhatsApp", "Phone call". */
+  readonly channelName: string;
+  /** Label of the address input: "E-mail ID", "Mobile number". */
+  readonly addressName: string;
+  /** Default help text on the code page. */
+  readonly channelDescription: string;
+  /** Default help text on the address page. */
+  readonly addressDescription: string;
+  readonly maxAddressLength: number;
+  /** Digits of generated codes. */
+  readonly otpLength: number;
+  /** Whether bodies are HTML (escaped when rendered) or plain text. */
+  readonly bodyFormat: 'html' | 'text';
+  /** Default subject and body templates (nunjucks source). */
+  readonly defaultSubject: string;
+  readonly defaultTemplate: string;
+  /** Normalise `to` or say why it is not a valid address for this channel. */
+  validateAddress(to: string): AddressCheck;
+  /** Resolve when the upstream accepted the message; reject with the reason otherwise. */
+  send(message: Message): Promise<void>;
+  /** Release pooled connections. */
+  close?(): Promise<void>;
+}
+
+/** What a provider factory receives besides its own config table. */
+export interface ProviderContext {
+  /** The provider id (the table name for webhooks). */
+  id: string;
+  logger: Logger;
+}
+
+/** Keys every provider and webhook table accepts. */
+export const commonProviderShape = {
+  enabled: bool(false),
+  subject: text(''),
+  template: text(''),
+  otp_length: int(6, 1, 64),
+  timeout: duration('5s', 120_000),
+  max_conns: int(10, 1, 1000),
+};
+
+/** Config of the keys every provider shares (after validation). */
+export type CommonProviderConfig = z.output<z.ZodObject<typeof commonProviderShape>>;
+
+/** One provider kind: how to read its table and build it. Adding a provider = one file + one registry line. */
+export interface ProviderKind<C extends CommonProviderConfig = CommonProviderConfig> {
+  schema: z.ZodType<C, unknown>;
+  create(config: C, context: ProviderContext): Provider;
+}
+
+/** Declare a provider kind with its table's extra keys; required keys are checked only when enabled. */
+export function defineProviderKind<S extends z.ZodRawShape, C extends CommonProviderConfig & z.output<z.ZodObject<S>>>(options: {
+  shape: S;
+  /** Keys that must be non-empty when `enabled = true`. */
+  requiredWhenEnabled?: (keyof S & string)[];
+  create(config: C, context: ProviderContext): Provider;
+}): ProviderKind<C> {
+  const schema = z.strictObject({ ...commonProviderShape, ...options.shape }).superRefine((value, ctx) => {
+    const table = value as Record<string, unknown>;
+    if (!table.enabled) return;
+    for (const key of options.requiredWhenEnabled ?? []) {
+      if (table[key] === '' || table[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required when enabled = true' });
+      }
+    }
+  });
+  return { schema: schema as unknown as z.ZodType<C, unknown>, create: options.create };
+}

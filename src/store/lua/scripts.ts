@@ -1,0 +1,88 @@
+/**
+ * Lua scripts of the Redis store: each lifecycle step that reads and writes is
+ * one script, so it is atomic and costs one round trip. No script ever creates
+ * a key except `upsert` on a missing key, and every key it writes gets a TTL.
+ *
+ * Hash fields are short on purpose (Redis memory per OTP); the mapping lives
+ * in ../redis-fields.ts. Every script that returns a record answers
+ * {status, HGETALL, PTTL}.
+ */
+
+// Locked: out of attempts without a success, or out of sends.
+const IS_LOCKED = `
+local function is_locked(key)
+  local v = redis.call('HMGET', key, 'a', 'ma', 'g', 'mg', 'cl')
+  return (v[5] ~= '1' and tonumber(v[1]) >= tonumber(v[2])) or tonumber(v[3]) >= tonumber(v[4])
+end
+local function answer(status, key)
+  return {status, redis.call('HGETALL', key), redis.call('PTTL', key)}
+end
+`;
+
+/** KEYS[1] record; ARGV[1] ttl ms; ARGV[2..] field/value pairs to set. */
+export const UPSERT = `${IS_LOCKED}
+local key = KEYS[1]
+if redis.call('EXISTS', key) == 1 then
+  if is_locked(key) then return answer('locked', key) end
+  redis.call('HSET', key, unpack(ARGV, 2))
+  redis.call('HSET', key, 'cl', '0')
+  redis.call('HINCRBY', key, 'g', 1)
+  redis.call('PEXPIRE', key, ARGV[1])
+  return answer('regenerated', key)
+end
+redis.call('HSET', key, unpack(ARGV, 2))
+redis.call('HSET', key, 'a', 0, 'g', 1, 'cl', '0')
+redis.call('PEXPIRE', key, ARGV[1])
+return answer('created', key)
+`;
+
+/** KEYS[1] record; ARGV[1] digest of the candidate code; ARGV[2] '1' to keep the record. */
+export const VERIFY = `${IS_LOCKED}
+local key = KEYS[1]
+if redis.call('EXISTS', key) == 0 then return {'not_found'} end
+local v = redis.call('HMGET', key, 'h', 'a', 'ma', 'cl')
+local matches = v[1] == ARGV[1]
+if not (v[4] == '1' and matches) then
+  if tonumber(v[2]) >= tonumber(v[3]) then return answer('locked', key) end
+  redis.call('HINCRBY', key, 'a', 1)
+  if not matches then return answer('incorrect', key) end
+end
+redis.call('HSET', key, 'cl', '1')
+local result = answer('verified', key)
+if ARGV[2] ~= '1' then redis.call('DEL', key) end
+return result
+`;
+
+/** KEYS[1] record. */
+export const GET = `${IS_LOCKED}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
+return answer('found', KEYS[1])
+`;
+
+/** KEYS[1] record: read it, and delete it when closed. */
+export const TAKE_IF_CLOSED = `${IS_LOCKED}
+local key = KEYS[1]
+if redis.call('EXISTS', key) == 0 then return {'not_found'} end
+local result = answer('found', key)
+if redis.call('HGET', key, 'cl') == '1' then redis.call('DEL', key) end
+return result
+`;
+
+/** KEYS[1] record; ARGV[1] the (sealed) address. HSET on an existing key keeps its TTL. */
+export const SET_ADDRESS = `${IS_LOCKED}
+local key = KEYS[1]
+if redis.call('EXISTS', key) == 0 then return {'not_found'} end
+if redis.call('HGET', key, 'to') ~= '' then return answer('address_already_set', key) end
+redis.call('HSET', key, 'to', ARGV[1])
+return answer('updated', key)
+`;
+
+/** KEYS[1] record: count one more send of the same code. */
+export const RESEND = `${IS_LOCKED}
+local key = KEYS[1]
+if redis.call('EXISTS', key) == 0 then return {'not_found'} end
+if redis.call('HGET', key, 'cl') == '1' then return answer('closed', key) end
+if is_locked(key) then return answer('locked', key) end
+redis.call('HINCRBY', key, 'g', 1)
+return answer('resend', key)
+`;

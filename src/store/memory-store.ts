@@ -1,0 +1,159 @@
+import { timingSafeEqual } from 'node:crypto';
+import type {
+  OtpFields,
+  OtpKey,
+  ResendResult,
+  SetAddressResult,
+  Store,
+  StoredOtp,
+  UpsertResult,
+  VerifyResult,
+} from './store';
+
+interface Entry {
+  otp: Omit<StoredOtp, 'ttlSeconds'>;
+  expiresAt: number;
+}
+
+/** Options of the memory store; `now` exists so tests can move time. */
+export interface MemoryStoreOptions {
+  now?: () => number;
+  /** How often expired records are swept (ms). Reads also expire lazily. */
+  sweepIntervalMs?: number;
+}
+
+/**
+ * The embedded, single-process store. Every method runs synchronously between
+ * two awaits, so each lifecycle step is atomic within the process. Not shared
+ * between processes: use Redis for more than one worker or instance.
+ */
+export class MemoryStore implements Store {
+  readonly name = 'memory';
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 30_000);
+    this.sweeper.unref();
+  }
+
+  async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
+    const existing = this.live(key);
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    if (!existing) {
+      const otp = { ...key, ...fields, attempts: 0, generate: 1, closed: false };
+      this.entries.set(keyOf(key), { otp, expiresAt });
+      return { kind: 'created', otp: this.view({ otp, expiresAt }) };
+    }
+    if (isLocked(existing.otp)) return { kind: 'locked', otp: this.view(existing) };
+    existing.otp = { ...existing.otp, ...fields, closed: false, generate: existing.otp.generate + 1 };
+    existing.expiresAt = expiresAt;
+    return { kind: 'regenerated', otp: this.view(existing) };
+  }
+
+  async verify(key: OtpKey, codeDigest: string, options: { skipDelete: boolean }): Promise<VerifyResult> {
+    const entry = this.live(key);
+    if (!entry) return { kind: 'not_found' };
+    const { otp } = entry;
+    const matches = digestsEqual(otp.codeDigest, codeDigest);
+    if (!(otp.closed && matches)) {
+      if (otp.attempts >= otp.maxAttempts) return { kind: 'locked', otp: this.view(entry) };
+      otp.attempts += 1;
+      if (!matches) return { kind: 'incorrect', otp: this.view(entry) };
+    }
+    otp.closed = true;
+    const view = this.view(entry);
+    if (!options.skipDelete) this.entries.delete(keyOf(key));
+    return { kind: 'verified', otp: view };
+  }
+
+  async get(key: OtpKey): Promise<StoredOtp | null> {
+    const entry = this.live(key);
+    return entry ? this.view(entry) : null;
+  }
+
+  async takeIfClosed(key: OtpKey): Promise<StoredOtp | null> {
+    const entry = this.live(key);
+    if (!entry) return null;
+    if (entry.otp.closed) this.entries.delete(keyOf(key));
+    return this.view(entry);
+  }
+
+  async delete(key: OtpKey): Promise<boolean> {
+    const existed = this.live(key) !== undefined;
+    this.entries.delete(keyOf(key));
+    return existed;
+  }
+
+  async setAddress(key: OtpKey, to: string): Promise<SetAddressResult> {
+    const entry = this.live(key);
+    if (!entry) return { kind: 'not_found' };
+    if (entry.otp.to !== '') return { kind: 'address_already_set', otp: this.view(entry) };
+    entry.otp.to = to;
+    return { kind: 'updated', otp: this.view(entry) };
+  }
+
+  async resend(key: OtpKey): Promise<ResendResult> {
+    const entry = this.live(key);
+    if (!entry) return { kind: 'not_found' };
+    if (entry.otp.closed) return { kind: 'closed', otp: this.view(entry) };
+    if (isLocked(entry.otp)) return { kind: 'locked', otp: this.view(entry) };
+    entry.otp.generate += 1;
+    return { kind: 'resend', otp: this.view(entry) };
+  }
+
+  async publish(): Promise<void> {
+    // Events are a Redis pub/sub feature; there is no channel to publish to in memory.
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.entries.clear();
+  }
+
+  /** Number of live records (for tests and diagnostics). */
+  size(): number {
+    this.sweep();
+    return this.entries.size;
+  }
+
+  private live(key: OtpKey): Entry | undefined {
+    const k = keyOf(key);
+    const entry = this.entries.get(k);
+    if (entry && entry.expiresAt <= this.now()) {
+      this.entries.delete(k);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private view(entry: Entry): StoredOtp {
+    const ttlSeconds = Math.max(0, Math.ceil((entry.expiresAt - this.now()) / 1000));
+    return { ...entry.otp, ttlSeconds };
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(k);
+  }
+}
+
+/** Locked: out of attempts without a success, or out of sends. */
+function isLocked(otp: Omit<StoredOtp, 'ttlSeconds'>): boolean {
+  return (!otp.closed && otp.attempts >= otp.maxAttempts) || otp.generate >= otp.maxGenerate;
+}
+
+function keyOf(key: OtpKey): string {
+  // Namespaces cannot contain ':' (the config refuses it), so this key is unambiguous.
+  return `${key.namespace}:${key.id}`;
+}
+
+function digestsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

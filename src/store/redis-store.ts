@@ -1,0 +1,171 @@
+import { createClient } from 'redis';
+import type { Logger } from '../logger';
+import { storeUnavailable } from '../errors';
+import * as lua from './lua/scripts';
+import { fieldsToArgs, recordFromHash } from './redis-fields';
+import type {
+  OtpFields,
+  OtpKey,
+  ResendResult,
+  SetAddressResult,
+  Store,
+  StoreEvent,
+  StoredOtp,
+  UpsertResult,
+  VerifyResult,
+} from './store';
+
+/** Connection settings of the Redis store (from `[store.redis]`). */
+export interface RedisStoreOptions {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  db: number;
+  keyPrefix: string;
+  /** Redis channel for check/close events; empty = off. */
+  publishKey: string;
+  /** Per-command and connect timeout in milliseconds. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+type ScriptName = keyof typeof SCRIPTS;
+const SCRIPTS = {
+  upsert: lua.UPSERT,
+  verify: lua.VERIFY,
+  get: lua.GET,
+  takeIfClosed: lua.TAKE_IF_CLOSED,
+  setAddress: lua.SET_ADDRESS,
+  resend: lua.RESEND,
+} as const;
+
+/** What every script answers: a status, then (except not_found) the hash and its PTTL. */
+type ScriptReply = [string, string[]?, number?];
+
+/** The Redis store: one Lua script (EVALSHA, one round trip) per lifecycle step. */
+export class RedisStore implements Store {
+  readonly name = 'redis';
+  private readonly client;
+  private readonly shas = new Map<ScriptName, string>();
+  private readonly options: RedisStoreOptions;
+
+  constructor(options: RedisStoreOptions) {
+    this.options = options;
+    this.client = createClient({
+      username: options.username || undefined,
+      password: options.password || undefined,
+      database: options.db,
+      // Fail fast while disconnected instead of queueing requests without bound.
+      disableOfflineQueue: true,
+      commandOptions: { timeout: options.timeoutMs },
+      socket: {
+        host: options.host,
+        port: options.port,
+        connectTimeout: options.timeoutMs,
+        // Keep retrying for ever, backing off to one attempt a second.
+        reconnectStrategy: (retries: number): number => Math.min(50 * 2 ** retries, 1000),
+      },
+    });
+    let lastError = '';
+    this.client.on('error', (err: Error) => {
+      // node-redis emits an error per failed reconnect; log each distinct one once.
+      if (err.message !== lastError) options.logger.error({ err: err.message }, 'redis error');
+      lastError = err.message;
+    });
+    this.client.on('ready', () => {
+      if (lastError) options.logger.info('redis connection restored');
+      lastError = '';
+    });
+  }
+
+  /** Connect and preload the scripts; rejects when Redis does not answer. */
+  async connect(): Promise<void> {
+    await this.client.connect();
+    await this.loadScripts();
+  }
+
+  async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
+    const [kind, hash, pttl] = await this.run('upsert', key, [String(ttlSeconds * 1000), ...fieldsToArgs(fields)]);
+    return { kind: kind as UpsertResult['kind'], otp: recordFromHash(key, hash ?? [], pttl ?? 0) };
+  }
+
+  async verify(key: OtpKey, codeDigest: string, options: { skipDelete: boolean }): Promise<VerifyResult> {
+    const reply = await this.run('verify', key, [codeDigest, options.skipDelete ? '1' : '0']);
+    return withRecord<VerifyResult>(key, reply);
+  }
+
+  async get(key: OtpKey): Promise<StoredOtp | null> {
+    const reply = await this.run('get', key, []);
+    return reply[0] === 'not_found' ? null : recordFromHash(key, reply[1] ?? [], reply[2] ?? 0);
+  }
+
+  async takeIfClosed(key: OtpKey): Promise<StoredOtp | null> {
+    const reply = await this.run('takeIfClosed', key, []);
+    return reply[0] === 'not_found' ? null : recordFromHash(key, reply[1] ?? [], reply[2] ?? 0);
+  }
+
+  async delete(key: OtpKey): Promise<boolean> {
+    return (await this.guard(this.client.del(this.redisKey(key)))) === 1;
+  }
+
+  async setAddress(key: OtpKey, to: string): Promise<SetAddressResult> {
+    return withRecord<SetAddressResult>(key, await this.run('setAddress', key, [to]));
+  }
+
+  async resend(key: OtpKey): Promise<ResendResult> {
+    return withRecord<ResendResult>(key, await this.run('resend', key, []));
+  }
+
+  async publish(event: StoreEvent): Promise<void> {
+    if (!this.options.publishKey) return;
+    await this.guard(this.client.publish(this.options.publishKey, JSON.stringify(event)));
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.client.isOpen) await this.client.close().catch(() => this.client.destroy());
+  }
+
+  /** The Redis key of a record: `{prefix}:{namespace}:{id}`. */
+  redisKey(key: OtpKey): string {
+    return `${this.options.keyPrefix}:${key.namespace}:${key.id}`;
+  }
+
+  private async loadScripts(): Promise<void> {
+    for (const [name, source] of Object.entries(SCRIPTS) as [ScriptName, string][]) {
+      this.shas.set(name, await this.client.scriptLoad(source));
+    }
+  }
+
+  /** EVALSHA a preloaded script; after a Redis restart (NOSCRIPT) reload them and retry once. */
+  private async run(name: ScriptName, key: OtpKey, args: string[]): Promise<ScriptReply> {
+    const call = { keys: [this.redisKey(key)], arguments: args };
+    try {
+      return (await this.guard(this.client.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      await this.guard(this.loadScripts());
+      return (await this.guard(this.client.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
+    }
+  }
+
+  /** Turn connection failures and timeouts into a 503 the API can answer. */
+  private async guard<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await promise;
+    } catch (err) {
+      if (err instanceof Error && /^(NOSCRIPT|ERR|WRONGTYPE)/.test(err.message)) throw err;
+      this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'redis command failed');
+      throw storeUnavailable();
+    }
+  }
+}
+
+function withRecord<R extends { kind: string }>(key: OtpKey, reply: ScriptReply): R {
+  if (reply[0] === 'not_found') return { kind: 'not_found' } as R;
+  return { kind: reply[0], otp: recordFromHash(key, reply[1] ?? [], reply[2] ?? 0) } as unknown as R;
+}

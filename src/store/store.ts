@@ -1,0 +1,106 @@
+/**
+ * The Store contract: every lifecycle step that reads and writes is one atomic
+ * operation. Implementations (memory, Redis) pass the same contract tests in
+ * tests/store/store-contract.ts.
+ *
+ * The store treats `to`, `code` and `codeDigest` as opaque strings: sealing
+ * (encryption) and hashing happen in the OTP service before they get here.
+ */
+
+/** Where an OTP lives: ids are unique only inside a namespace. */
+export interface OtpKey {
+  namespace: string;
+  id: string;
+}
+
+/** The fields the caller sets on create/regenerate. */
+export interface OtpFields {
+  to: string;
+  channelDescription: string;
+  addressDescription: string;
+  /** JSON text of the caller's `extra` value. */
+  extra: string;
+  provider: string;
+  /** The code, sealed (encrypted when `app.secret_key` is set); kept for resends. */
+  code: string;
+  /** Digest of the code, compared on verify. */
+  codeDigest: string;
+  maxAttempts: number;
+  maxGenerate: number;
+}
+
+/** A stored OTP record with its counters and the seconds left before it expires. */
+export interface StoredOtp extends OtpKey, OtpFields {
+  attempts: number;
+  generate: number;
+  closed: boolean;
+  ttlSeconds: number;
+}
+
+/** Result of create-or-regenerate. */
+export type UpsertResult =
+  | { kind: 'created'; otp: StoredOtp }
+  | { kind: 'regenerated'; otp: StoredOtp }
+  | { kind: 'locked'; otp: StoredOtp };
+
+/** Result of a verification attempt. */
+export type VerifyResult =
+  | { kind: 'verified'; otp: StoredOtp }
+  | { kind: 'incorrect'; otp: StoredOtp }
+  | { kind: 'locked'; otp: StoredOtp }
+  | { kind: 'not_found' };
+
+/** Result of setting the address of a record created without one. */
+export type SetAddressResult =
+  | { kind: 'updated'; otp: StoredOtp }
+  | { kind: 'address_already_set'; otp: StoredOtp }
+  | { kind: 'not_found' };
+
+/** Result of a resend (same code, counted against the send budget). */
+export type ResendResult =
+  | { kind: 'resend'; otp: StoredOtp }
+  | { kind: 'locked'; otp: StoredOtp }
+  | { kind: 'closed'; otp: StoredOtp }
+  | { kind: 'not_found' };
+
+/** Check/close events published for compat with the Go otpgateway. */
+export interface StoreEvent {
+  type: 'check' | 'close';
+  namespace: string;
+  id: string;
+  data: unknown;
+}
+
+/** The persistence contract of the OTP lifecycle. */
+export interface Store {
+  /** Short name for logs ("memory", "redis"). */
+  readonly name: string;
+  /**
+   * Create a record (attempts 0, generate 1) or regenerate an unexpired one
+   * (fields replaced, closed false, ttl restarted, generate + 1, attempts kept),
+   * unless it is locked (attempts >= max without success, or generate >= maxGenerate).
+   */
+  upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult>;
+  /**
+   * Count one attempt atomically and compare digests. A closed record with the
+   * right digest verifies again without spending an attempt. On success the
+   * record is closed, and deleted unless `skipDelete`.
+   */
+  verify(key: OtpKey, codeDigest: string, options: { skipDelete: boolean }): Promise<VerifyResult>;
+  /** Read a record without changing it. */
+  get(key: OtpKey): Promise<StoredOtp | null>;
+  /** Read a record and delete it when it is closed (one-shot confirmation). */
+  takeIfClosed(key: OtpKey): Promise<StoredOtp | null>;
+  /** Delete a record whatever its state; false when there was none. */
+  delete(key: OtpKey): Promise<boolean>;
+  /** Set `to` on a record that has none (the address page). Never extends the ttl. */
+  setAddress(key: OtpKey, to: string): Promise<SetAddressResult>;
+  /** Count one more send of the same code if the send budget allows. Never extends the ttl. */
+  resend(key: OtpKey): Promise<ResendResult>;
+  /** Publish a check/close event (no-op unless the store supports and is configured for it). */
+  publish(event: StoreEvent): Promise<void>;
+  /** Resolve when the store answers; reject when it does not. */
+  ping(): Promise<void>;
+  /** Release connections and timers. */
+  close(): Promise<void>;
+}
