@@ -124,6 +124,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
+    // Warnings first: an unknown (misspelt) key often explains a missing required one.
+    for (const warning of err.warnings) process.stderr.write(`config warning: ${warning}\n`);
     for (const problem of err.problems) process.stderr.write(`config error: ${problem}\n`);
     process.exit(2);
   }

@@ -1,20 +1,26 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { applyRenamedKeys, isTable } from './compat';
 import { EMBEDDED_DEFAULTS } from './defaults';
+import { applyEnvOverrides, envOrigin } from './env';
+import { shown } from './fields';
 import { configSchema, type Config } from './schema';
+import { PROVIDER_KINDS } from '../providers/kinds';
 
 type Table = Record<string, unknown>;
 
 /** A config that cannot be used: one line per problem, each naming the dotted key. */
 export class ConfigError extends Error {
   readonly problems: string[];
-  constructor(problems: string[]) {
+  /** Non-fatal remarks found on the way (unknown keys often explain a problem). */
+  readonly warnings: string[];
+  constructor(problems: string[], warnings: string[] = []) {
     super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     this.name = 'ConfigError';
     this.problems = problems;
+    this.warnings = warnings;
   }
 }
 
@@ -39,8 +45,6 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-const ENV_PREFIX = 'OTP_GATEWAY_';
-
 /** Load, merge, override and validate the configuration; throws ConfigError naming every bad key. */
 export function loadConfig(options: LoadOptions): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
@@ -63,67 +67,40 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  applyEnvOverrides(raw, options.env);
+  const origins = applyEnvOverrides(raw, options.env);
   applyRenamedKeys(raw);
-  const { config, warnings } = validate(raw);
+  const { config, warnings } = validate(raw, { envOrigins: origins });
   return { config: deepFreeze(config), warnings, files, embedded, baseDirs: [...files.map((f) => path.dirname(f)), cwd] };
 }
 
-/** Validate a raw (merged) table; unknown keys become warnings, everything else a ConfigError. */
-export function validate(raw: Table): { config: Config; warnings: string[] } {
+/**
+ * Validate a raw (merged) table; unknown keys become warnings, everything else
+ * a ConfigError. `envOrigins` (dotted key → variable) names the environment
+ * variable behind a bad value.
+ */
+export function validate(raw: Table, options: { envOrigins?: ReadonlyMap<string, string> } = {}): { config: Config; warnings: string[] } {
   const warnings: string[] = [];
-  let result = configSchema.safeParse(raw);
+  let result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const unknown = result.error.issues.filter((i) => i.code === 'unrecognized_keys');
     for (const issue of unknown) {
       for (const key of issue.keys) {
-        warnings.push(`${dotted([...issue.path, key])}: unknown key, ignored`);
+        warnings.push(`${dotted([...issue.path, key])}: ${unknownKeyRemark(issue.path)}`);
         removeKey(raw, [...issue.path, key]);
       }
     }
-    if (unknown.length > 0) result = configSchema.safeParse(raw);
+    if (unknown.length > 0) result = configSchema.safeParse(raw, { reportInput: true });
   }
-  if (!result.success) throw new ConfigError(result.error.issues.map(formatIssue));
+  if (!result.success) {
+    const origins = options.envOrigins ?? new Map<string, string>();
+    throw new ConfigError(result.error.issues.map((issue) => formatIssue(issue, origins)), warnings);
+  }
   for (const [id, table] of Object.entries(raw.providers ?? {})) {
     if (isTable(table) && table.enabled === undefined) {
       warnings.push(`providers.${id}.enabled: not set, so the provider is disabled (set enabled = true to use it)`);
     }
   }
   return { config: result.data, warnings };
-}
-
-/** Apply OTP_GATEWAY_A__B__C=value as a.b.c = value (keys matched case-insensitively). */
-export function applyEnvOverrides(raw: Table, env: NodeJS.ProcessEnv): void {
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || name.slice(0, ENV_PREFIX.length).toUpperCase() !== ENV_PREFIX) continue;
-    const parts = name.slice(ENV_PREFIX.length).split('__').filter(Boolean);
-    if (parts.length === 0) continue;
-    let target = raw;
-    for (const [i, part] of parts.entries()) {
-      const key = Object.keys(target).find((k) => k.toLowerCase() === part.toLowerCase()) ?? part.toLowerCase();
-      if (i === parts.length - 1) {
-        target[key] = envScalar(value);
-      } else {
-        if (!isTable(target[key])) target[key] = {};
-        target = target[key] as Table;
-      }
-    }
-  }
-}
-
-/** Read an environment value as a TOML scalar when it looks like a number or a boolean. */
-function envScalar(value: string): unknown {
-  if (value === 'true' || value === 'false') return value === 'true';
-  if (/^-?\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
-  if (/^-?\d+\.\d+$/.test(value)) return Number(value);
-  if (value.startsWith('[') && value.endsWith(']')) {
-    try {
-      return (parseToml(`v = ${value}`) as Table).v;
-    } catch {
-      return value;
-    }
-  }
-  return value;
 }
 
 function deepMerge(target: Table, source: Table): void {
@@ -140,10 +117,19 @@ function removeKey(root: Table, keyPath: PropertyKey[]): void {
   if (isTable(t)) delete t[String(keyPath[keyPath.length - 1])];
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+function formatIssue(issue: z.core.$ZodIssue, envOrigins: ReadonlyMap<string, string>): string {
   const where = dotted(issue.path);
-  const message = issue.code === 'invalid_type' && issue.expected === 'object' ? 'expected a table' : issue.message;
-  return where ? `${where}: ${message}` : message;
+  const message = issue.code === 'invalid_type' && issue.expected === 'object' ? `expected a table, got ${shown(issue.input)}` : issue.message;
+  const variable = envOrigin(envOrigins, where);
+  const line = where ? `${where}: ${message}` : message;
+  return variable ? `${line} (set by the environment variable ${variable})` : line;
+}
+
+function unknownKeyRemark(tablePath: PropertyKey[]): string {
+  if (tablePath.length === 1 && tablePath[0] === 'providers') {
+    return `unknown provider, ignored (built-in providers: ${Object.keys(PROVIDER_KINDS).join(', ')}; use [webhooks.NAME] for others)`;
+  }
+  return tablePath.length === 0 ? 'unknown table, ignored' : 'unknown key, ignored';
 }
 
 function dotted(keyPath: PropertyKey[]): string {
@@ -151,9 +137,16 @@ function dotted(keyPath: PropertyKey[]): string {
 }
 
 function describeFileError(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && err.code === 'ENOENT') return 'file not found';
-  const message = err instanceof Error ? err.message : String(err);
-  return `not valid TOML: ${message.split('\n')[0]}`;
+  if (err && typeof err === 'object' && 'code' in err) {
+    if (err.code === 'ENOENT') return 'file not found';
+    if (err.code === 'EACCES') return 'permission denied';
+    if (err.code === 'EISDIR') return 'is a folder, expected a TOML file';
+  }
+  if (err instanceof TomlError) {
+    const reason = err.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '') ?? err.message;
+    return `not valid TOML at line ${err.line}, column ${err.column}: ${reason}`;
+  }
+  return `cannot be read: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -20,6 +20,13 @@ function tablesOf<T extends z.ZodType>(entry: T) {
 
 const NAMESPACE = /^[A-Za-z0-9_.@-]{1,64}$/;
 
+/**
+ * Cross-key checks run even when some fields already failed, so that one start
+ * reports every problem; their callbacks therefore check types before use
+ * (a failed field holds a placeholder, not its type).
+ */
+const ALWAYS = { when: (): boolean => true };
+
 const appSchema = table({
   address: text('0.0.0.0:9000'),
   server_timeout: duration('5s', 600_000),
@@ -34,13 +41,13 @@ const appSchema = table({
   trusted_proxies: textList([]),
   workers: int(1, 0, 256),
 }).superRefine((app, ctx) => {
-  if (!parseAddress(app.address)) {
+  if (typeof app.address === 'string' && !parseAddress(app.address)) {
     ctx.addIssue({ code: 'custom', path: ['address'], message: `expected "host:port" with a port 0-65535, got ${JSON.stringify(app.address)}` });
   }
-  if (app.secret_key !== '' && app.secret_key.length < 32) {
+  if (typeof app.secret_key === 'string' && app.secret_key !== '' && app.secret_key.length < 32) {
     ctx.addIssue({ code: 'custom', path: ['secret_key'], message: 'expected at least 32 characters (use `otpgateway --new-config` to generate one)' });
   }
-});
+}, ALWAYS);
 
 const redisSchema = table({
   host: text('localhost'),
@@ -86,7 +93,8 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, string>();
-    for (const [name, tenant] of Object.entries(config.auth)) {
+    for (const [name, tenant] of Object.entries(isRecord(config.auth) ? config.auth : {})) {
+      if (!isRecord(tenant) || typeof tenant.namespace !== 'string' || typeof tenant.secret !== 'string') continue;
       const namespace = tenant.namespace || name;
       if (!NAMESPACE.test(namespace)) {
         ctx.addIssue({ code: 'custom', path: ['auth', name, 'namespace'], message: `expected 1-64 characters of A-Z a-z 0-9 _ . @ -, got ${JSON.stringify(namespace)}` });
@@ -96,18 +104,22 @@ export const configSchema = z
       if (other) ctx.addIssue({ code: 'custom', path: ['auth', name, 'namespace'], message: `namespace "${namespace}" is also used by [auth.${other}]` });
       seen.set(namespace, name);
     }
-    for (const name of Object.keys(config.webhooks)) {
+    for (const name of Object.keys(isRecord(config.webhooks) ? config.webhooks : {})) {
       if (name in PROVIDER_KINDS) {
         ctx.addIssue({ code: 'custom', path: ['webhooks', name], message: `"${name}" is the id of a built-in provider; choose another webhook name` });
       }
     }
-    if (config.app.workers !== 1 && config.store.backend === 'memory') {
+    if (isRecord(config.app) && isRecord(config.store) && typeof config.app.workers === 'number' && config.app.workers !== 1 && config.store.backend === 'memory') {
       ctx.addIssue({ code: 'custom', path: ['app', 'workers'], message: 'the memory store lives in one process: use workers = 1, or the Redis store for more workers' });
     }
-  });
+  }, ALWAYS);
 
 /** Validated configuration, frozen after loading. */
 export type Config = z.output<typeof configSchema>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { status?: unknown }).status !== 'aborted';
+}
 
 /** Split "host:port" (":9000" means every interface); undefined when malformed. */
 export function parseAddress(address: string): { host: string; port: number } | undefined {
