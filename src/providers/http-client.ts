@@ -16,43 +16,54 @@ export interface OutboundRequest {
   body: string | Buffer;
 }
 
-/** Build a client with pooled keep-alive connections, at most `maxConns`, each request bounded by `timeoutMs`. */
+// Upstream answers are short (a status and an id); a runaway body is cut off rather than buffered.
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * Build a client with pooled keep-alive connections, at most `maxConns` per
+ * upstream. `timeoutMs` bounds each whole exchange: waiting for a pooled
+ * socket, connecting, sending and reading the full answer.
+ */
 export function createHttpClient(options: { maxConns: number; timeoutMs: number }): HttpClient {
   const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxConns }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxConns }),
+    http: new http.Agent({ keepAlive: true, maxSockets: options.maxConns }),
+    https: new https.Agent({ keepAlive: true, maxSockets: options.maxConns }),
   };
   return {
     request(req: OutboundRequest): Promise<{ status: number; body: string }> {
       const target = new URL(req.url);
-      const transport = target.protocol === 'https:' ? https : http;
-      const agent = target.protocol === 'https:' ? agents['https:'] : agents['http:'];
+      const secure = target.protocol === 'https:';
+      const signal = AbortSignal.timeout(options.timeoutMs);
       return new Promise((resolve, reject) => {
-        const outgoing = transport.request(
+        const fail = (err: Error): void =>
+          reject(signal.aborted ? new Error(`no answer within ${options.timeoutMs} ms`) : err);
+        const outgoing = (secure ? https : http).request(
           target,
           {
             method: req.method,
             headers: { 'Content-Length': String(Buffer.byteLength(req.body)), ...req.headers },
-            agent,
-            // Bounds the whole exchange, queueing for a pooled socket included.
-            signal: AbortSignal.timeout(options.timeoutMs),
+            agent: secure ? agents.https : agents.http,
+            signal,
           },
           (res) => {
             const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
+            let size = 0;
+            res.on('data', (c: Buffer) => {
+              size += c.length;
+              if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
+            });
             res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-            res.on('error', reject);
+            res.on('error', fail);
+            res.on('aborted', () => fail(new Error('the upstream closed the connection mid-answer')));
           },
         );
-        outgoing.on('error', (err: Error) =>
-          reject(err.name === 'AbortError' || err.name === 'TimeoutError' ? new Error(`timed out after ${options.timeoutMs} ms`) : err),
-        );
+        outgoing.on('error', fail);
         outgoing.end(req.body);
       });
     },
     close(): void {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 }

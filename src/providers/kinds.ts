@@ -1,4 +1,6 @@
+import { kaleyraSmsProvider, kaleyraWhatsappProvider } from './kaleyra';
 import { logProvider } from './log';
+import { pinpointSmsProvider } from './pinpoint-sms';
 import { smtpProvider } from './smtp';
 import { webhookProvider } from './webhook';
 
@@ -8,6 +10,9 @@ import { webhookProvider } from './webhook';
  */
 export const PROVIDER_KINDS = {
   smtp: smtpProvider,
+  pinpoint_sms: pinpointSmsProvider,
+  kaleyra_sms: kaleyraSmsProvider,
+  kaleyra_whatsapp: kaleyraWhatsappProvider,
   log: logProvider,
 };
 

@@ -1,3 +1,4 @@
+import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { defineProviderKind, type Provider } from './provider';
 
 /**
@@ -16,8 +17,9 @@ export const logProvider = defineProviderKind({
       maxAddressLength: 256,
       otpLength: config.otp_length,
       bodyFormat: 'text',
-      defaultSubject: '{{ namespace }}: verification code',
-      defaultTemplate: 'Your verification code is {{ otp }}. It is valid for {{ ttl_minutes }} minutes. {{ otp_url }}',
+      defaultSubject: BUILT_IN_TEMPLATES.smsSubject,
+      // The SMS line plus the one-click link, so a developer can follow it from the log.
+      defaultTemplate: `${BUILT_IN_TEMPLATES.sms} {{ otp_url }}`,
       validateAddress(to) {
         const address = to.trim();
         return address ? { ok: true, address } : { ok: false, reason: 'the address is empty.' };

@@ -90,6 +90,21 @@ export interface ProviderKind<C extends CommonProviderConfig = CommonProviderCon
   create(config: C, context: ProviderContext): Provider;
 }
 
+/**
+ * A provider table whose keys are individually valid but do not fit together
+ * (thrown from `create`); the registry reports it as `providers.ID.KEY: message`.
+ */
+export class ProviderSetupError extends Error {
+  /** The key of the provider's table to name in the config error. */
+  readonly key: string;
+
+  constructor(key: string, message: string) {
+    super(message);
+    this.name = 'ProviderSetupError';
+    this.key = key;
+  }
+}
+
 /** Declare a provider kind with its table's extra keys; required keys are checked only when enabled. */
 export function defineProviderKind<S extends z.ZodRawShape, C extends CommonProviderConfig & z.output<z.ZodObject<S>>>(options: {
   shape: S;

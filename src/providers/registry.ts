@@ -4,9 +4,10 @@ import type { Config } from '../config/schema';
 import { ConfigError } from '../config/load';
 import type { Logger } from '../logger';
 import { PACKAGE_ROOT } from '../paths';
-import { compileMessageTemplate, type MessageTemplate } from '../templates/render';
+import { GO_TEMPLATE_FILES } from '../templates/built-in';
+import { compileMessageTemplate, TemplateError, type MessageTemplate } from '../templates/render';
 import { PROVIDER_KINDS, WEBHOOK_KIND } from './kinds';
-import type { CommonProviderConfig, Provider, ProviderKind } from './provider';
+import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
 
 /** An enabled provider with its compiled subject and body. */
 export interface EnabledProvider {
@@ -37,8 +38,10 @@ export class ProviderRegistry {
 }
 
 /**
- * Build every enabled provider and compile its templates. Template files that
- * cannot be read or compiled are config errors naming the key.
+ * Build every enabled provider and compile its templates. Every problem is a
+ * config error naming its key: `providers.ID: …` (or `providers.ID.KEY: …`)
+ * when the provider cannot be built, `providers.ID.subject` / `.template` when
+ * a template cannot be read or compiled.
  */
 export function buildProviders(config: Config, options: { logger: Logger; baseDirs: string[] }): ProviderRegistry {
   const problems: string[] = [];
@@ -55,9 +58,15 @@ export function buildProviders(config: Config, options: { logger: Logger; baseDi
   for (const [section, id, kind, table] of tables) {
     if (!table?.enabled) continue;
     const key = `${section}.${id}`;
+    let provider: Provider;
     try {
-      const provider = kind.create(table, { id, logger: options.logger.child({ provider: id }) });
-      const body = table.template ? readTemplate(table.template, options.baseDirs) : provider.defaultTemplate;
+      provider = kind.create(table, { id, logger: options.logger.child({ provider: id }) });
+    } catch (err) {
+      problems.push(setupProblem(key, err));
+      continue;
+    }
+    try {
+      const body = table.template ? readTemplate(table.template, options.baseDirs, { key, logger: options.logger }) : provider.defaultTemplate;
       const template = compileMessageTemplate({
         subject: table.subject || provider.defaultSubject,
         body,
@@ -66,17 +75,44 @@ export function buildProviders(config: Config, options: { logger: Logger; baseDi
       });
       enabled.push({ provider, template });
     } catch (err) {
-      problems.push(`${key}.${table.template ? 'template' : 'subject'}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      const part = err instanceof TemplateError ? err.part : 'template';
+      problems.push(`${key}.${part}: ${err instanceof Error ? err.message : String(err)}`);
+      void provider.close?.();
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    // Release what was built before reporting, so a failed start leaves no open pools behind.
+    for (const built of enabled) void built.provider.close?.();
+    throw new ConfigError(problems);
+  }
   return new ProviderRegistry(enabled);
 }
 
-/** Read a template file, relative to the config file's folder, the working directory, then the package. */
-function readTemplate(file: string, baseDirs: string[]): string {
+/** `providers.ID.KEY: …` for a ProviderSetupError, `providers.ID: …` for any other construction error. */
+function setupProblem(key: string, err: unknown): string {
+  if (err instanceof ProviderSetupError) return `${key}.${err.key}: ${err.message}`;
+  return `${key}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * Read a template file, relative to the config file's folder, the working
+ * directory, then the package. The Go otpgateway's own template paths
+ * (`static/smtp.tpl`, `static/sms.txt`) fall back to the built-in templates.
+ */
+function readTemplate(file: string, baseDirs: string[], context: { key: string; logger: Logger }): string {
   const candidates = path.isAbsolute(file) ? [file] : [...baseDirs, PACKAGE_ROOT].map((dir) => path.join(dir, file));
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`cannot read template file ${JSON.stringify(file)}: not found`);
-  return readFileSync(found, 'utf8');
+  if (found) {
+    try {
+      return readFileSync(found, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read template file ${JSON.stringify(found)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const goDefault = GO_TEMPLATE_FILES[path.normalize(file).split(path.sep).join('/')];
+  if (goDefault !== undefined) {
+    context.logger.warn({ key: `${context.key}.template`, file }, 'Go otpgateway template file not found: using the built-in template');
+    return goDefault;
+  }
+  throw new Error(`template file ${JSON.stringify(file)} not found (looked in ${[...new Set(candidates.map((c) => path.dirname(c)))].join(', ')})`);
 }

@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createTransport } from 'nodemailer';
 import { bool, oneOf, port, text } from '../config/fields';
-import { PACKAGE_ROOT } from '../paths';
+import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { withTimeout } from '../timeout';
-import { defineProviderKind, type Provider } from './provider';
+import { defineProviderKind, ProviderSetupError, type AddressCheck, type Provider } from './provider';
 
-/** Built-in HTML body of e-mails (overridable with `template`). */
-const DEFAULT_EMAIL_TEMPLATE = readFileSync(path.join(PACKAGE_ROOT, 'templates', 'email.html'), 'utf8');
+// Pragmatic e-mail check: one @, a dotted domain, no spaces, quotes, brackets or separators.
+const EMAIL = /^[^\s@<>()\[\]",;:\\]+@[^\s@<>()\[\]",;:\\]+\.[^\s@<>()\[\]",;:\\]{2,}$/;
 
-// Pragmatic e-mail check: one @, a dotted domain, no spaces or angle brackets.
-const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]{2,}$/;
+const SASL = { login: 'LOGIN', plain: 'PLAIN', cram: 'CRAM-MD5', none: undefined } as const;
 
 /** `[providers.smtp]`: e-mail through any SMTP server, with a pooled nodemailer transport. */
 export const smtpProvider = defineProviderKind({
@@ -26,12 +23,17 @@ export const smtpProvider = defineProviderKind({
   },
   requiredWhenEnabled: ['host', 'from_email'],
   create(config, { id }): Provider {
-    const authMethod = { login: 'LOGIN', plain: 'PLAIN', cram: 'CRAM-MD5', none: undefined }[config.auth_protocol];
+    const authMethod = SASL[config.auth_protocol];
+    if (authMethod && config.username === '') {
+      throw new ProviderSetupError('username', `required when auth_protocol = "${config.auth_protocol}" (or set auth_protocol = "none")`);
+    }
     const transport = createTransport({
       pool: true,
       maxConnections: config.max_conns,
       host: config.host,
       port: config.port,
+      // TLS: encrypted from the first byte (usually port 465). STARTTLS: upgrade is
+      // mandatory, never silently plain. none: plain text even if the server offers STARTTLS.
       secure: config.tls_type === 'TLS',
       requireTLS: config.tls_type === 'STARTTLS',
       ignoreTLS: config.tls_type === 'none',
@@ -41,7 +43,11 @@ export const smtpProvider = defineProviderKind({
       connectionTimeout: config.timeout,
       greetingTimeout: config.timeout,
       socketTimeout: config.timeout,
+      // Messages come from templates, never from callers' files or URLs.
+      disableFileAccess: true,
+      disableUrlAccess: true,
     });
+    const what = `smtp ${config.host}:${config.port}`;
     return {
       id,
       channelName: 'E-mail',
@@ -51,18 +57,18 @@ export const smtpProvider = defineProviderKind({
       maxAddressLength: 254,
       otpLength: config.otp_length,
       bodyFormat: 'html',
-      defaultSubject: '{{ namespace }}: {{ channel }} verification',
-      defaultTemplate: DEFAULT_EMAIL_TEMPLATE,
-      validateAddress(to) {
-        const address = to.trim();
-        if (!address) return { ok: false, reason: 'the e-mail address is empty.' };
-        if (address.length > 254 || !EMAIL.test(address)) return { ok: false, reason: 'it is not a valid e-mail address.' };
-        const at = address.lastIndexOf('@');
-        return { ok: true, address: address.slice(0, at) + address.slice(at).toLowerCase() };
-      },
+      defaultSubject: BUILT_IN_TEMPLATES.emailSubject,
+      defaultTemplate: BUILT_IN_TEMPLATES.email,
+      validateAddress: validateEmail,
       async send(message) {
         const mail = { from: config.from_email, to: message.to, subject: message.subject, html: message.body, text: message.text };
-        await withTimeout(transport.sendMail(mail), config.timeout, `smtp ${config.host}:${config.port}`);
+        try {
+          await withTimeout(transport.sendMail(mail), config.timeout, what);
+        } catch (err) {
+          const response = (err as { response?: unknown }).response;
+          const reason = err instanceof Error ? err.message : String(err);
+          throw new Error(typeof response === 'string' && !reason.includes(response) ? `${what}: ${reason} (${response})` : `${what}: ${reason}`);
+        }
       },
       async close() {
         transport.close();
@@ -70,3 +76,13 @@ export const smtpProvider = defineProviderKind({
     };
   },
 });
+
+/** An e-mail address with its domain lower-cased (the local part is case-sensitive by the RFC), or why not. */
+export function validateEmail(to: string): AddressCheck {
+  const address = to.trim();
+  if (!address) return { ok: false, reason: 'the e-mail address is empty.' };
+  if (address.length > 254) return { ok: false, reason: 'an e-mail address has at most 254 characters.' };
+  if (!EMAIL.test(address)) return { ok: false, reason: 'it is not a valid e-mail address (expected name@example.com).' };
+  const at = address.lastIndexOf('@');
+  return { ok: true, address: address.slice(0, at) + address.slice(at).toLowerCase() };
+}

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { int, text, url } from '../config/fields';
+import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { assertSuccess, createHttpClient } from './http-client';
 import { defineProviderKind, type Provider } from './provider';
 
@@ -33,8 +34,8 @@ export const webhookProvider = defineProviderKind({
       maxAddressLength: config.max_address_len,
       otpLength: Math.min(config.otp_length, config.max_otp_len),
       bodyFormat: 'text',
-      defaultSubject: '{{ namespace }}: {{ channel }} verification',
-      defaultTemplate: 'Your verification code is {{ otp }}.',
+      defaultSubject: BUILT_IN_TEMPLATES.emailSubject,
+      defaultTemplate: BUILT_IN_TEMPLATES.sms,
       validateAddress(to) {
         const address = to.trim();
         if (!address) return { ok: false, reason: `the ${config.address_name.toLowerCase()} is empty.` };

@@ -1,0 +1,99 @@
+import http from 'node:http';
+import https from 'node:https';
+import { PinpointClient, SendMessagesCommand, type MessageType } from '@aws-sdk/client-pinpoint';
+import { oneOf, text, url } from '../config/fields';
+import { BUILT_IN_TEMPLATES } from '../templates/built-in';
+import { withTimeout } from '../timeout';
+import { normalisePhone, phoneChannel, phoneCode } from './phone';
+import { defineProviderKind, ProviderSetupError, type Provider } from './provider';
+
+/**
+ * `[providers.pinpoint_sms]`: SMS through AWS Pinpoint `SendMessages`. The real
+ * SDK signs (SigV4) and serialises the request; `endpoint` points it elsewhere
+ * (LocalStack, tests). A 200 whose per-address `DeliveryStatus` is not
+ * `SUCCESSFUL` is a failed delivery.
+ */
+export const pinpointSmsProvider = defineProviderKind({
+  shape: {
+    application_id: text(''),
+    access_key: text(''),
+    secret_key: text(''),
+    region: text(''),
+    sms_sender_id: text(''),
+    sms_entity_id: text(''),
+    sms_template_id: text(''),
+    sms_message_type: oneOf('TRANSACTIONAL', ['TRANSACTIONAL', 'PROMOTIONAL'] as const),
+    default_phone_code: phoneCode(),
+    endpoint: url('', { optional: true }),
+  },
+  requiredWhenEnabled: ['application_id', 'region'],
+  create(config, { id }): Provider {
+    // Both keys, or neither (then the SDK's default chain: environment, profile, instance role).
+    if (config.access_key !== '' && config.secret_key === '') throw new ProviderSetupError('secret_key', 'required when access_key is set');
+    if (config.secret_key !== '' && config.access_key === '') throw new ProviderSetupError('access_key', 'required when secret_key is set');
+    // The SDK warns on every start under Node 20; the warning is about its future releases, not this pinned one.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const client = new PinpointClient({
+      region: config.region,
+      endpoint: config.endpoint || undefined,
+      credentials: config.access_key ? { accessKeyId: config.access_key, secretAccessKey: config.secret_key } : undefined,
+      // No SDK retries: a retried SendMessages can text the same code twice, and the
+      // timeout below bounds the whole delivery; the user can ask for a resend.
+      maxAttempts: 1,
+      requestHandler: {
+        httpAgent: new http.Agent({ keepAlive: true, maxSockets: config.max_conns }),
+        httpsAgent: new https.Agent({ keepAlive: true, maxSockets: config.max_conns }),
+        connectionTimeout: config.timeout,
+        requestTimeout: config.timeout,
+      },
+    });
+    const sms = {
+      MessageType: config.sms_message_type as MessageType,
+      SenderId: config.sms_sender_id || undefined,
+      EntityId: config.sms_entity_id || undefined,
+      TemplateId: config.sms_template_id || undefined,
+    };
+    return {
+      id,
+      ...phoneChannel('SMS'),
+      otpLength: config.otp_length,
+      bodyFormat: 'text',
+      defaultSubject: BUILT_IN_TEMPLATES.smsSubject,
+      defaultTemplate: BUILT_IN_TEMPLATES.sms,
+      validateAddress: (to) => normalisePhone(to, config.default_phone_code),
+      async send(message) {
+        const command = new SendMessagesCommand({
+          ApplicationId: config.application_id,
+          MessageRequest: {
+            Addresses: { [message.to]: { ChannelType: 'SMS' } },
+            MessageConfiguration: { SMSMessage: { Body: message.body, ...sms } },
+            Context: { namespace: message.otp.namespace },
+          },
+        });
+        const what = `pinpoint (${id})`;
+        let output;
+        try {
+          output = await withTimeout(client.send(command, { abortSignal: AbortSignal.timeout(config.timeout) }), config.timeout, what);
+        } catch (err) {
+          throw new Error(`${what}: ${describeSdkError(err)}`);
+        }
+        const result = output.MessageResponse?.Result?.[message.to];
+        if (!result) throw new Error(`${what}: the answer has no result for the address`);
+        if (result.DeliveryStatus !== 'SUCCESSFUL') {
+          throw new Error(`${what}: delivery ${result.DeliveryStatus ?? 'without a status'} (status ${result.StatusCode ?? '?'}): ${result.StatusMessage ?? ''}`);
+        }
+      },
+      async close() {
+        client.destroy();
+      },
+    };
+  },
+});
+
+/** The SDK error's name, HTTP status and message, for the log. */
+function describeSdkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (err.name === 'AbortError' || err.name === 'TimeoutError') return 'no answer in time';
+  return `${err.name}${status ? ` (HTTP ${status})` : ''}: ${err.message}`;
+}

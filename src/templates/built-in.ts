@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../paths';
+
+function builtIn(file: string): string {
+  return readFileSync(path.join(PACKAGE_ROOT, 'templates', file), 'utf8');
+}
+
+/**
+ * The built-in message templates (nunjucks source), read once from `templates/`.
+ * Each provider uses one as its default; `subject` and `template` override them.
+ */
+export const BUILT_IN_TEMPLATES = {
+  /** HTML e-mail: the code, the one-click link and the validity in minutes. */
+  email: builtIn('email.html'),
+  emailSubject: '{{ namespace }}: {{ channel }} verification',
+  /** One short line (well under 160 characters) for SMS and chat channels. */
+  sms: builtIn('sms.txt').trim(),
+  smsSubject: '{{ namespace }} verification',
+} as const;
+
+/**
+ * The files the Go otpgateway shipped as its templates, referenced by its
+ * sample config; when such a path does not exist here, the matching built-in
+ * template stands in so that a Go config loads unchanged.
+ */
+export const GO_TEMPLATE_FILES: Readonly<Record<string, string>> = {
+  'static/smtp.tpl': BUILT_IN_TEMPLATES.email,
+  'static/sms.txt': BUILT_IN_TEMPLATES.sms,
+};
