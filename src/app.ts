@@ -1,8 +1,14 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { apiRouter, type ApiDeps } from './http/api-routes';
+import { pageRouter, staticAssets, type PageSettings } from './http/page-routes';
 
 /** What the HTTP app is built from; see gateway.ts for how these are made from config. */
-export type AppDeps = ApiDeps;
+export type AppDeps = ApiDeps & {
+  /** Branding and per-namespace embedding rules of the public pages; defaults: no branding, any origin. */
+  pages?: PageSettings;
+  /** Middleware run before public page loads and form POSTs (rate limits). */
+  pageGuards?: RequestHandler[];
+};
 
 /** Build the Express app: middleware, route tables, error handlers. Never listens. */
 export function createApp(deps: AppDeps): Express {
@@ -11,5 +17,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('etag');
   app.set('trust proxy', false);
   app.use('/api', apiRouter(deps));
+  app.use('/static', staticAssets());
+  const pages = deps.pages ?? { rootUrl: '', logoUrl: '', faviconUrl: '', namespaces: new Map(deps.tenants.map((t) => [t.namespace, []])) };
+  app.use(pageRouter({ service: deps.service, logger: deps.logger, pages, guards: deps.pageGuards }));
   return app;
 }

@@ -59,7 +59,13 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     },
   });
   const tenants = Object.entries(config.auth).map(([name, t]) => ({ namespace: t.namespace || name, secret: t.secret }));
-  const app = createApp({ service, store, providers, tenants, logger });
+  const pages = {
+    rootUrl: config.app.root_url,
+    logoUrl: config.app.logo_url,
+    faviconUrl: config.app.favicon_url,
+    namespaces: new Map(Object.entries(config.auth).map(([name, t]) => [t.namespace || name, t.allowed_origins] as const)),
+  };
+  const app = createApp({ service, store, providers, tenants, logger, pages });
   return {
     app,
     service,

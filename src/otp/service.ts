@@ -40,6 +40,13 @@ export interface CreateRequest {
   extra: unknown;
 }
 
+/** An OTP as the pages see it: no code, only its length and whether it is all digits. */
+export interface PageOtp {
+  otp: OtpView;
+  codeLength: number;
+  numeric: boolean;
+}
+
 /** Called before each delivery; throws (e.g. a 429) to refuse it. Used by rate limits. */
 export type SendGuard = (namespace: string, address: string) => Promise<void>;
 
@@ -126,6 +133,14 @@ export class OtpService {
   async find(key: OtpKey): Promise<OtpView | null> {
     const otp = await this.deps.store.get(key);
     return otp ? this.view(otp) : null;
+  }
+
+  /** Like find, plus the shape of the code (length, digits only) so the code page can size its input. */
+  async findForPage(key: OtpKey): Promise<PageOtp | null> {
+    const otp = await this.deps.store.get(key);
+    if (!otp) return null;
+    const code = this.deps.sealer.open(otp.code);
+    return { otp: this.view(otp), codeLength: code.length, numeric: /^\d+$/.test(code) };
   }
 
   /** The address page: store the address of an OTP created without one, then send the code. */
