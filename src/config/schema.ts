@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVIDER_KINDS, WEBHOOK_KIND } from '../providers/kinds';
+import { rateLimitSchema } from '../security/rate-limit-config';
 import { bool, duration, int, oneOf, port, seconds, text, textList, url } from './fields';
 
 /**
@@ -90,6 +91,7 @@ export const configSchema = z
     auth: authSchema,
     providers: table(providerTables),
     webhooks: tablesOf(WEBHOOK_KIND.schema),
+    rate_limit: rateLimitSchema,
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, string>();

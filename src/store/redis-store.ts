@@ -1,6 +1,7 @@
 import { createClient } from 'redis';
 import type { Logger } from '../logger';
 import { storeUnavailable } from '../errors';
+import { withTimeout } from '../timeout';
 import * as lua from './lua/scripts';
 import { fieldsToArgs, recordFromHash } from './redis-fields';
 import type {
@@ -79,10 +80,28 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Connect and preload the scripts; rejects when Redis does not answer. */
+  /**
+   * Connect and preload the scripts. Never hangs the start: when Redis does not
+   * answer within the timeout, log it and return; the client keeps reconnecting
+   * in the background and every call answers 503 until Redis is up.
+   */
   async connect(): Promise<void> {
-    await this.client.connect();
-    await this.loadScripts();
+    const ready = this.client.connect().then(() => this.loadScripts());
+    // Failures after the start are logged by the 'error' listener; this keeps them from being unhandled.
+    ready.catch(() => undefined);
+    try {
+      await withTimeout(ready, this.options.timeoutMs, 'redis connect');
+    } catch (err) {
+      this.options.logger.error(
+        { err: err instanceof Error ? err.message : String(err), host: this.options.host, port: this.options.port },
+        'redis is not reachable at startup: starting anyway; the API answers 503 until it is',
+      );
+    }
+  }
+
+  /** The node-redis client, shared with the Redis-backed rate limiters (one connection per process). */
+  get connection(): unknown {
+    return this.client;
   }
 
   async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
@@ -144,6 +163,8 @@ export class RedisStore implements Store {
   /** EVALSHA a preloaded script; after a Redis restart (NOSCRIPT) reload them and retry once. */
   private async run(name: ScriptName, key: OtpKey, args: string[]): Promise<ScriptReply> {
     const call = { keys: [this.redisKey(key)], arguments: args };
+    // Redis was down at startup: the scripts were never loaded.
+    if (!this.shas.has(name)) await this.guard(this.loadScripts());
     try {
       return (await this.guard(this.client.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
     } catch (err) {
@@ -156,7 +177,9 @@ export class RedisStore implements Store {
   /** Turn connection failures and timeouts into a 503 the API can answer. */
   private async guard<T>(promise: Promise<T>): Promise<T> {
     try {
-      return await promise;
+      // node-redis (v5+) drops a command's timeout once it is written, so a stalled
+      // (not disconnected) Redis would hang the request: bound the whole wait here.
+      return await withTimeout(promise, this.options.timeoutMs, 'redis command');
     } catch (err) {
       if (err instanceof Error && /^(NOSCRIPT|ERR|WRONGTYPE)/.test(err.message)) throw err;
       this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'redis command failed');

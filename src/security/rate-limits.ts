@@ -1,0 +1,90 @@
+import type { RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError, storeUnavailable } from '../errors';
+import type { Logger } from '../logger';
+import type { Sealer } from '../otp/crypto';
+import type { SendGuard } from '../otp/service';
+import { withTimeout } from '../timeout';
+import type { RateLimitConfig } from './rate-limit-config';
+
+/**
+ * The three rate limits of `[rate_limit]`, built on rate-limiter-flexible:
+ * counters live in Redis when the store is Redis (shared by every process),
+ * in memory otherwise. Each refusal is a 429 AppError with Retry-After.
+ */
+
+/** What the limits need: the store's Redis connection (if any) and how to pseudonymise keys. */
+export interface RateLimitDeps {
+  /** A node-redis (v4+) client: the Redis store's own connection. Absent: in-memory counters. */
+  redis?: unknown;
+  /** Prefix of every Redis key (the store's `key_prefix`). */
+  keyPrefix: string;
+  /** Bound on each counter update, like every other store command (ms). */
+  timeoutMs: number;
+  sealer: Sealer;
+  logger: Logger;
+}
+
+/** The limits, ready to mount; an empty list or undefined guard is a limit that is turned off. */
+export interface RateLimits {
+  /** Page loads and form POSTs per client IP (mount before the page routes, not before the status poll). */
+  pageGuards: RequestHandler[];
+  /** Authenticated API calls per namespace (mount after auth). */
+  apiGuards: RequestHandler[];
+  /** Sends to one address per namespace: the OTP service's `beforeSend`. */
+  beforeSend?: SendGuard;
+}
+
+/** Build the limits configured in `[rate_limit]`. */
+export function createRateLimits(config: RateLimitConfig, deps: RateLimitDeps): RateLimits {
+  const make = (name: string, points: number, windowMs: number): Limiter | undefined =>
+    points > 0 ? new Limiter(build(deps, name, points, windowMs), deps.timeoutMs) : undefined;
+  const pages = make('page', config.pages_per_ip, config.pages_window);
+  const api = make('api', config.api_per_namespace, config.api_window);
+  const sends = make('send', config.sends_per_address, config.sends_window);
+  const pageGuard: RequestHandler | undefined = pages && ((req, _res, next) => {
+    // The IP is pseudonymised too (':' cannot start a namespace): a Redis dump should not list visitors' IPs.
+    const key = deps.sealer.addressTag(':ip', req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    pages.take(key, (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`).then(() => next(), next);
+  });
+  const apiGuard: RequestHandler | undefined = api && ((_req, res, next) => {
+    const namespace = String(res.locals.namespace);
+    api.take(namespace, (s) => `Too many API calls for namespace ${namespace}. Retry after ${s} seconds.`).then(() => next(), next);
+  });
+  return {
+    pageGuards: pageGuard ? [pageGuard] : [],
+    apiGuards: apiGuard ? [apiGuard] : [],
+    beforeSend: sends && (async (namespace, address) => {
+      // Keyed by an HMAC of the address (sealer.addressTag), never by the address itself.
+      await sends.take(deps.sealer.addressTag(namespace, address), (s) =>
+        `Too many codes were sent to this address. Nothing was sent; retry after ${s} seconds.`);
+    }),
+  };
+}
+
+function build(deps: RateLimitDeps, name: string, points: number, windowMs: number): RateLimiterAbstract {
+  const options = { keyPrefix: `${deps.keyPrefix}:rl:${name}`, points, duration: Math.max(1, Math.round(windowMs / 1000)) };
+  if (!deps.redis) return new RateLimiterMemory(options);
+  // useRedisPackage: the node-redis v4+ API (eval with {keys, arguments}, multi().pTTL()).
+  // rejectIfRedisNotReady: fail at once while disconnected instead of waiting.
+  return new RateLimiterRedis({ ...options, storeClient: deps.redis, useRedisPackage: true, rejectIfRedisNotReady: true });
+}
+
+/** One limit: consume a point or throw a 429 (over the limit) or a 503 (Redis not answering). */
+class Limiter {
+  constructor(
+    private readonly limiter: RateLimiterAbstract,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async take(key: string, sentence: (retryAfterSeconds: number) => string): Promise<void> {
+    try {
+      // node-redis drops its own command timeout once a command is written: bound the wait here.
+      await withTimeout(this.limiter.consume(key), this.timeoutMs, 'rate limit');
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw storeUnavailable();
+      const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      throw new AppError({ status: 429, code: 'rate_limited', message: sentence(retryAfter), retryAfter, data: { retry_after_seconds: retryAfter } });
+    }
+  }
+}
