@@ -41,18 +41,28 @@ const environments = {
   text: new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false }),
 };
 
+/** A subject or body that does not compile or render; `part` names the config key at fault. */
+export class TemplateError extends Error {
+  /** `subject` or `template` (the body). */
+  readonly part: 'subject' | 'template';
+
+  constructor(part: 'subject' | 'template', message: string) {
+    super(message);
+    this.name = 'TemplateError';
+    this.part = part;
+  }
+}
+
+// Values to render once at startup, so that runtime errors (unknown filters…) surface there too.
+const SAMPLE: MessageVars = { to: 'to', namespace: 'ns', channel: 'ch', otp: '123456', otp_url: 'http://x', ttl_seconds: 300, ttl_minutes: 5, extra: {} };
+
 /**
- * Compile a subject and a body once, at startup: a syntax error throws here,
- * so a broken template is a config error, not a failure at send time.
+ * Compile a subject and a body once, at startup: a syntax error throws a
+ * TemplateError here, so a broken template is a config error, not a failure at send time.
  */
 export function compileMessageTemplate(options: { subject: string; body: string; html: boolean; name: string }): MessageTemplate {
-  const bodyEnv = options.html ? environments.html : environments.text;
-  const subject = new nunjucks.Template(fromGoSyntax(options.subject), environments.text, `${options.name}:subject`, true);
-  const body = new nunjucks.Template(fromGoSyntax(options.body), bodyEnv, `${options.name}:template`, true);
-  // Render once with sample values so runtime errors (unknown filters…) also surface at startup.
-  const sample: MessageVars = { to: 'to', namespace: 'ns', channel: 'ch', otp: '123456', otp_url: 'http://x', ttl_seconds: 300, ttl_minutes: 5, extra: {} };
-  subject.render(sample);
-  body.render(sample);
+  const subject = compileOne(options.subject, environments.text, 'subject', options.name);
+  const body = compileOne(options.body, options.html ? environments.html : environments.text, 'template', options.name);
   return {
     render(vars) {
       const rendered = body.render(vars);
@@ -63,6 +73,29 @@ export function compileMessageTemplate(options: { subject: string; body: string;
       };
     },
   };
+}
+
+function compileOne(source: string, env: nunjucks.Environment, part: 'subject' | 'template', name: string): nunjucks.Template {
+  try {
+    const template = new nunjucks.Template(fromGoSyntax(source), env, `${name}.${part}`, true);
+    template.render(SAMPLE);
+    return template;
+  } catch (err) {
+    throw new TemplateError(part, describeNunjucksError(err));
+  }
+}
+
+/** nunjucks says "(name) [Line 1, Column 7]\n  unexpected token: %}"; keep "line 1, column 7: unexpected token: %}". */
+function describeNunjucksError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const position = /\[Line (\d+), Column (\d+)\]/.exec(message);
+  const reason = message
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().replace(/^Error: /, ''))
+    .filter(Boolean)
+    .join(' ') || message;
+  return position ? `line ${position[1]}, column ${position[2]}: ${reason}` : reason;
 }
 
 /** A readable plain-text alternative of an HTML e-mail body. */
