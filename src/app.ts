@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { apiRouter, type ApiDeps } from './http/api-routes';
 import { pageRouter, staticAssets, type PageSettings } from './http/page-routes';
+import { securityHeaders } from './security/headers';
 
 /** What the HTTP app is built from; see gateway.ts for how these are made from config. */
 export type AppDeps = ApiDeps & {
@@ -8,6 +9,8 @@ export type AppDeps = ApiDeps & {
   pages?: PageSettings;
   /** Middleware run before public page loads and form POSTs (rate limits). */
   pageGuards?: RequestHandler[];
+  /** `app.trusted_proxies`: addresses/CIDRs whose X-Forwarded-For is believed (client IP for rate limits). */
+  trustedProxies?: readonly string[];
 };
 
 /** Build the Express app: middleware, route tables, error handlers. Never listens. */
@@ -15,7 +18,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustedProxies?.length ? [...deps.trustedProxies] : false);
+  app.use(securityHeaders());
   app.use('/api', apiRouter(deps));
   app.use('/static', staticAssets());
   const pages = deps.pages ?? { rootUrl: '', logoUrl: '', faviconUrl: '', namespaces: new Map(deps.tenants.map((t) => [t.namespace, []])) };

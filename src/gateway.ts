@@ -4,6 +4,7 @@ import type { LoadedConfig } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './logger';
 import { createSealer } from './otp/crypto';
+import { createRateLimits } from './security/rate-limits';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
 import { MemoryStore } from './store/memory-store';
@@ -45,11 +46,19 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs });
   const store = await createStore(config, logger);
   const sealer = createSealer(config.app.secret_key);
+  const limits = createRateLimits(config.rate_limit, {
+    redis: store instanceof RedisStore ? store.connection : undefined,
+    keyPrefix: config.store.redis.key_prefix,
+    timeoutMs: config.store.redis.timeout,
+    sealer,
+    logger,
+  });
   const service = new OtpService({
     store,
     providers,
     sealer,
     logger,
+    beforeSend: limits.beforeSend,
     settings: {
       rootUrl: config.app.root_url,
       ttlSeconds: config.app.otp_ttl,
@@ -65,7 +74,12 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     faviconUrl: config.app.favicon_url,
     namespaces: new Map(Object.entries(config.auth).map(([name, t]) => [t.namespace || name, t.allowed_origins] as const)),
   };
-  const app = createApp({ service, store, providers, tenants, logger, pages });
+  const app = createApp({
+    service, store, providers, tenants, logger, pages,
+    pageGuards: limits.pageGuards,
+    afterAuth: limits.apiGuards,
+    trustedProxies: config.app.trusted_proxies,
+  });
   return {
     app,
     service,
