@@ -73,7 +73,7 @@ export const pinpointSmsProvider = defineProviderKind({
         const what = `pinpoint (${id})`;
         let output;
         try {
-          output = await withTimeout(client.send(command, { abortSignal: AbortSignal.timeout(config.timeout) }), config.timeout, what);
+          output = await withTimeout(client.send(command, { abortSignal: AbortSignal.timeout(config.timeout) }), config.timeout, 'SendMessages');
         } catch (err) {
           throw new Error(`${what}: ${describeSdkError(err)}`);
         }
