@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../errors';
 
 /**
  * All cryptography of the gateway, in one place.
@@ -63,15 +64,30 @@ export function createSealer(secretKey: string): Sealer {
       return SEALED_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
     },
     open(sealed: string): string {
+      // Values written before secret_key was set are plain text: still readable.
       if (!sealed.startsWith(SEALED_PREFIX)) return sealed;
-      const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', encKey, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      try {
+        const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64url');
+        const decipher = createDecipheriv('aes-256-gcm', encKey, raw.subarray(0, 12));
+        decipher.setAuthTag(raw.subarray(12, 28));
+        return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      } catch {
+        // Sealed with another secret_key (rotated) or altered in the store: the record is unusable.
+        throw unreadable();
+      }
     },
     codeDigest: (namespace, id, code) => mac(macKey, `code\0${namespace}\0${id}\0${code}`),
     addressTag: (namespace, address) => mac(macKey, `addr\0${namespace}\0${address}`),
   };
+}
+
+/** A record that cannot be decrypted behaves like an expired one (the log says why). */
+function unreadable(): AppError {
+  return new AppError({
+    status: 400,
+    code: 'otp_unreadable',
+    message: 'The OTP does not exist or has expired.',
+  });
 }
 
 const plainSealer: Sealer = {

@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { OtpView } from '../providers/provider';
 import type { EnabledProvider, ProviderRegistry } from '../providers/registry';
 import type { OtpKey, Store, StoredOtp } from '../store/store';
+import { redactCode } from '../security/redact';
 import { randomDigits, randomId, type Sealer } from './crypto';
 import { pageUrl, toView } from './view';
 
@@ -210,7 +211,7 @@ export class OtpService {
     } catch (err) {
       // The upstream's reason stays in the log; the caller gets a generic 502.
       this.deps.logger.error(
-        { provider: provider.id, namespace: otp.namespace, id: otp.id, err: err instanceof Error ? err.message : String(err) },
+        { provider: provider.id, namespace: otp.namespace, id: otp.id, err: redactCode(err instanceof Error ? err.message : String(err), otp.otp) },
         'delivery failed',
       );
       throw sendFailed();
