@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type LoadedConfig } from './config/load';
 import { parseAddress } from './config/schema';
 import { buildGateway, type Gateway } from './gateway';
 import { createLogger, type Logger } from './logger';
+import { newConfigText } from './security/new-config';
 import { VERSION } from './version';
 
 /**
@@ -18,6 +19,8 @@ Usage: otpgateway [--config FILE]...
   --config FILE   TOML config file; repeat to merge several (later wins).
                   Default: ./config.toml, or the embedded development defaults
                   (memory store, log provider) when it does not exist.
+  --new-config    Print a complete config with a fresh namespace secret and
+                  app.secret_key, then exit: otpgateway --new-config > config.toml
   --version       Print the version and exit.
   --help          Print this help and exit.
 
@@ -29,14 +32,16 @@ interface Args {
   configs: string[];
   version: boolean;
   help: boolean;
+  newConfig: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { configs: [], version: false, help: false };
+  const args: Args = { configs: [], version: false, help: false, newConfig: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--version' || arg === '-v') args.version = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--new-config') args.newConfig = true;
     else if (arg === '--config') {
       const file = argv[++i];
       if (!file) throw new UsageError('--config needs a file path.');
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) return void console.log(HELP);
   if (args.version) return void console.log(VERSION);
+  if (args.newConfig) return void process.stdout.write(newConfigText());
 
   const loaded = loadConfig({ files: args.configs, env: process.env });
   const { config } = loaded;
