@@ -4,7 +4,6 @@ import type { Config } from '../config/schema';
 import { ConfigError } from '../config/load';
 import type { Logger } from '../logger';
 import { PACKAGE_ROOT } from '../paths';
-import { GO_TEMPLATE_FILES } from '../templates/built-in';
 import { compileMessageTemplate, TemplateError, type MessageTemplate } from '../templates/render';
 import { PROVIDER_KINDS, WEBHOOK_KIND } from './kinds';
 import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
@@ -66,7 +65,7 @@ export function buildProviders(config: Config, options: { logger: Logger; baseDi
       continue;
     }
     try {
-      const body = table.template ? readTemplate(table.template, options.baseDirs, { key, logger: options.logger }) : provider.defaultTemplate;
+      const body = table.template ? readTemplate(table.template, options.baseDirs) : provider.defaultTemplate;
       const template = compileMessageTemplate({
         subject: table.subject || provider.defaultSubject,
         body,
@@ -94,25 +93,16 @@ function setupProblem(key: string, err: unknown): string {
   return `${key}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/**
- * Read a template file, relative to the config file's folder, the working
- * directory, then the package. The Go otpgateway's own template paths
- * (`static/smtp.tpl`, `static/sms.txt`) fall back to the built-in templates.
- */
-function readTemplate(file: string, baseDirs: string[], context: { key: string; logger: Logger }): string {
+/** Read a template file, relative to the config file's folder, the working directory, then the package. */
+function readTemplate(file: string, baseDirs: string[]): string {
   const candidates = path.isAbsolute(file) ? [file] : [...baseDirs, PACKAGE_ROOT].map((dir) => path.join(dir, file));
   const found = candidates.find((c) => existsSync(c));
-  if (found) {
-    try {
-      return readFileSync(found, 'utf8');
-    } catch (err) {
-      throw new Error(`cannot read template file ${JSON.stringify(found)}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  if (!found) {
+    throw new Error(`template file ${JSON.stringify(file)} not found (looked in ${[...new Set(candidates.map((c) => path.dirname(c)))].join(', ')})`);
   }
-  const goDefault = GO_TEMPLATE_FILES[path.normalize(file).split(path.sep).join('/')];
-  if (goDefault !== undefined) {
-    context.logger.warn({ key: `${context.key}.template`, file }, 'Go otpgateway template file not found: using the built-in template');
-    return goDefault;
+  try {
+    return readFileSync(found, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read template file ${JSON.stringify(found)}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  throw new Error(`template file ${JSON.stringify(file)} not found (looked in ${[...new Set(candidates.map((c) => path.dirname(c)))].join(', ')})`);
 }

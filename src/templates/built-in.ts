@@ -18,13 +18,3 @@ export const BUILT_IN_TEMPLATES = {
   sms: builtIn('sms.txt').trim(),
   smsSubject: '{{ namespace }} verification',
 } as const;
-
-/**
- * The files the Go otpgateway shipped as its templates, referenced by its
- * sample config; when such a path does not exist here, the matching built-in
- * template stands in so that a Go config loads unchanged.
- */
-export const GO_TEMPLATE_FILES: Readonly<Record<string, string>> = {
-  'static/smtp.tpl': BUILT_IN_TEMPLATES.email,
-  'static/sms.txt': BUILT_IN_TEMPLATES.sms,
-};

@@ -102,7 +102,11 @@ function describeNunjucksError(err: unknown): string {
 export function htmlToText(html: string): string {
   return html
     .replace(/<(style|head|script)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '$2 ($1)')
+    // A link becomes "text (url)", or just the url when its text is the url itself.
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) => {
+      const text = label.replace(/<[^>]+>/g, '').trim();
+      return text === '' || text === href ? href : `${text} (${href})`;
+    })
     .replace(/<(br|\/p|\/div|\/h\d|\/tr|\/li)[^>]*>/gi, '\n')
     .replace(/<[^>]+>/g, '')
     .replace(/&nbsp;/g, ' ')
