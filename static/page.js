@@ -17,6 +17,13 @@
     window.parent.postMessage({ type: type, namespace: namespace, id: id }, target);
   }
 
+  // In the modal the autofocus attribute is blocked (cross-origin frame): focus the input once the frame has focus.
+  var autofocus = document.querySelector('[data-autofocus]');
+  if (autofocus) {
+    if (document.hasFocus()) autofocus.focus();
+    else window.addEventListener('focus', function once() { window.removeEventListener('focus', once); autofocus.focus(); });
+  }
+
   // Verified: the host page's OTPGateway finishes on this message.
   if (document.querySelector('[data-finish]')) tellHost('otpgateway:verified');
 

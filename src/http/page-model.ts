@@ -80,7 +80,9 @@ export function codePageModel(ctx: PageContext, otp: OtpView, enabled: EnabledPr
   return {
     ...common(ctx, confirm ? 'Confirm verification' : `${l.channel} verification`),
     heading: confirm ? 'Confirm verification' : `${l.channel} verification`,
-    description: otp.channel_description || l.channelDescription,
+    description: confirm
+      ? 'You opened the link from your message. Check the code and confirm to finish verifying.'
+      : otp.channel_description || l.channelDescription,
     destination: maskAddress(otp.to),
     addressName: l.addressName,
     action: pagePath(ctx),

@@ -1,0 +1,172 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the browser: the DOM types describe them.
+import type { FrameLocator, Page } from 'playwright-core';
+import { foreignRequests, HOST_TENANT, startE2E, wrongCode, type E2E } from './support';
+
+/**
+ * The canonical integration in real Chromium: the example host app on
+ * http://127.0.0.1:Q embeds /static/otp.js of the gateway on http://localhost:P.
+ */
+describe('the otp.js modal on a host page of another origin', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(() => e2e?.close());
+
+  /** Submit the host form; resolves with the id its backend created and the modal's frame. */
+  async function openModal(page: Page, email: string): Promise<{ id: string; frame: FrameLocator }> {
+    await page.goto(e2e.hostUrl);
+    await page.fill('#email', email);
+    await page.click('#verify');
+    await page.waitForSelector('[role="dialog"][aria-modal="true"] iframe');
+    const id = await page.evaluate(() => (window as unknown as { currentVerification: { id: string } }).currentVerification.id);
+    return { id, frame: page.frameLocator('iframe.otpgw-frame') };
+  }
+
+  const events = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { hostEvents: string[] }).hostEvents);
+
+  it('finishes after a wrong then a right code, and the host backend confirms with the gateway', async () => {
+    const { page, requests, consoleErrors } = await e2e.newPage();
+    const { id, frame } = await openModal(page, 'john@example.com');
+    expect(await page.evaluate(() => document.querySelector('[role="dialog"]')?.contains(document.activeElement))).toBe(true);
+    await frame.locator('#otp').waitFor();
+    const code = e2e.codeFor(id);
+    await frame.locator('#otp').fill(wrongCode(code));
+    await frame.locator('button[type=submit]').first().click();
+    await frame.locator('[role="alert"]', { hasText: 'Incorrect OTP.' }).waitFor();
+    expect(await frame.locator('.attempts').textContent()).toBe('4 of 5 attempts left');
+    await frame.locator('#otp').fill(code);
+    await frame.locator('button[type=submit]').first().click();
+    await page.waitForSelector('#result:has-text("Verified: john@example.com")');
+    expect(await events(page)).toEqual(['finish', 'confirmed']);
+    expect(await page.locator('[role="dialog"]').count()).toBe(0);
+    expect(foreignRequests(requests, [new URL(e2e.hostUrl).origin, e2e.gatewayUrl])).toEqual([]);
+    expect(requests.some((u) => u.startsWith(`${e2e.gatewayUrl}/static/otp.css`))).toBe(true);
+    // The CSP forbids inline script: any violation would show up here.
+    expect(consoleErrors.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);
+  });
+
+  it('cancels once on Escape pressed inside the modal, and once on a backdrop click', async () => {
+    const { page } = await e2e.newPage();
+    const first = await openModal(page, 'esc@example.com');
+    await first.frame.locator('#otp').click();
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[role="dialog"]', { state: 'detached' });
+    await page.keyboard.press('Escape');
+    expect(await page.textContent('#result')).toBe('Verification cancelled.');
+
+    await page.click('#verify');
+    await page.waitForSelector('[role="dialog"] iframe');
+    await page.mouse.click(5, 5);
+    await page.waitForSelector('[role="dialog"]', { state: 'detached' });
+    await page.mouse.click(5, 5);
+    expect(await events(page)).toEqual(['cancel', 'cancel']);
+  });
+
+  it('cancels on Escape when the host page has the focus, and on the close button', async () => {
+    const { page } = await e2e.newPage();
+    await openModal(page, 'close@example.com');
+    await page.focus('.otpgw-close');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[role="dialog"]', { state: 'detached' });
+    await page.click('#verify');
+    await page.click('.otpgw-close');
+    await page.waitForSelector('[role="dialog"]', { state: 'detached' });
+    expect(await events(page)).toEqual(['cancel', 'cancel']);
+  });
+
+  it('ignores a spoofed finish message from the host page and from another frame', async () => {
+    const { page } = await e2e.newPage();
+    const { id, frame } = await openModal(page, 'spoof@example.com');
+    await frame.locator('#otp').waitFor();
+    const delivered = await page.evaluate(
+      ({ ns, otpId }) =>
+        new Promise<number>((resolve) => {
+          let seen = 0;
+          window.addEventListener('message', () => {
+            if (++seen === 2) resolve(seen);
+          });
+          const data = { type: 'otpgateway:verified', namespace: ns, id: otpId, closed: true };
+          window.postMessage(data, '*');
+          const other = document.createElement('iframe');
+          other.srcdoc = `<script>parent.postMessage(${JSON.stringify(data)}, '*')</script>`;
+          document.body.appendChild(other);
+        }),
+      { ns: HOST_TENANT.namespace, otpId: id },
+    );
+    expect(delivered).toBe(2);
+    expect(await events(page)).toEqual([]);
+    expect(await page.locator('[role="dialog"]').count()).toBe(1);
+    // The real finish still works afterwards.
+    await frame.locator('#otp').fill(e2e.codeFor(id));
+    await frame.locator('button[type=submit]').first().click();
+    await page.waitForSelector('#result:has-text("Verified: spoof@example.com")');
+    expect(await events(page)).toEqual(['finish', 'confirmed']);
+  });
+
+  it('collects the address inside the modal when the host did not give one', async () => {
+    const { page } = await e2e.newPage();
+    const { id, frame } = await openModal(page, '');
+    await frame.locator('label[for="to"]').waitFor();
+    await frame.locator('#to').fill('   ');
+    await frame.locator('button[type=submit]').click();
+    await frame.locator('[role="alert"]').waitFor();
+    await frame.locator('#to').fill('asked@example.com');
+    await frame.locator('button[type=submit]').click();
+    await frame.locator('#otp').waitFor();
+    expect(await frame.locator('.dest-value').textContent()).toBe('a***@example.com');
+    await frame.locator('#otp').fill(e2e.codeFor(id));
+    await frame.locator('button[type=submit]').first().click();
+    await page.waitForSelector('#result:has-text("Verified: asked@example.com")');
+  });
+
+  it('is harmless when loaded twice and resolves a promise when called without callbacks', async () => {
+    const { page } = await e2e.newPage();
+    await page.goto(e2e.hostUrl);
+    await page.waitForFunction(() => typeof (window as unknown as { OTPGateway?: unknown }).OTPGateway === 'function');
+    const sameFunction = await page.evaluate(
+      (gw) =>
+        new Promise<boolean>((resolve) => {
+          const before = (window as unknown as { OTPGateway: unknown }).OTPGateway;
+          const again = document.createElement('script');
+          again.src = `${gw}/static/otp.js`;
+          again.async = true;
+          again.onload = () => resolve((window as unknown as { OTPGateway: unknown }).OTPGateway === before);
+          document.head.appendChild(again);
+        }),
+      e2e.gatewayUrl,
+    );
+    expect(sameFunction).toBe(true);
+    await e2e.create('promise-0001', { to: 'promise@example.com' });
+    await page.evaluate((ns) => {
+      const w = window as unknown as { OTPGateway: (ns: string, id: string) => Promise<{ namespace: string; id: string }>; outcome?: unknown };
+      w.OTPGateway(ns, 'promise-0001').then((r) => (w.outcome = r), () => (w.outcome = 'rejected'));
+    }, HOST_TENANT.namespace);
+    expect(await page.locator('.otpgw-backdrop').count()).toBe(1);
+    const frame = page.frameLocator('iframe.otpgw-frame');
+    await frame.locator('#otp').fill(e2e.codeFor('promise-0001'));
+    await frame.locator('button[type=submit]').first().click();
+    await page.waitForFunction(() => (window as unknown as { outcome?: unknown }).outcome !== undefined);
+    expect(await page.evaluate(() => (window as unknown as { outcome: unknown }).outcome)).toEqual({ namespace: HOST_TENANT.namespace, id: 'promise-0001' });
+  });
+
+  it('keeps script and markup in descriptions inert', async () => {
+    const { page } = await e2e.newPage();
+    const xss = `<script>parent.__xss = 1</script><img src="x" onerror="parent.__xss = 2">"'><svg onload="parent.__xss=3">`;
+    await e2e.create('xss-000001', { to: 'xss@example.com', channel_description: xss, extra: JSON.stringify({ html: xss }) });
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await page.goto(e2e.hostUrl);
+    await page.waitForFunction(() => typeof (window as unknown as { OTPGateway?: unknown }).OTPGateway === 'function');
+    await page.evaluate((ns) => (window as unknown as { OTPGateway: (a: string, b: string, c: () => void, d: () => void) => void }).OTPGateway(ns, 'xss-000001', () => {}, () => {}), HOST_TENANT.namespace);
+    const frame = page.frameLocator('iframe.otpgw-frame');
+    await frame.locator('.lead', { hasText: '<script>parent.__xss = 1</script>' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await frame.locator('img[src="x"], svg[onload]').count()).toBe(0);
+    expect(dialogs).toBe(0);
+  });
+});
