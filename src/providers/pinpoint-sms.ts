@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { PinpointClient, SendMessagesCommand, type MessageType } from '@aws-sdk/client-pinpoint';
 import { oneOf, text, url } from '../config/fields';
+import type { Logger } from '../logger';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { withTimeout } from '../timeout';
 import { normalisePhone, phoneChannel, phoneCode } from './phone';
@@ -27,7 +28,7 @@ export const pinpointSmsProvider = defineProviderKind({
     endpoint: url('', { optional: true }),
   },
   requiredWhenEnabled: ['application_id', 'region'],
-  create(config, { id }): Provider {
+  create(config, { id, logger }): Provider {
     // Both keys, or neither (then the SDK's default chain: environment, profile, instance role).
     if (config.access_key !== '' && config.secret_key === '') throw new ProviderSetupError('secret_key', 'required when access_key is set');
     if (config.secret_key !== '' && config.access_key === '') throw new ProviderSetupError('access_key', 'required when secret_key is set');
@@ -45,6 +46,10 @@ export const pinpointSmsProvider = defineProviderKind({
         httpsAgent: new https.Agent({ keepAlive: true, maxSockets: config.max_conns }),
         connectionTimeout: config.timeout,
         requestTimeout: config.timeout,
+        // Without this the SDK only prints a warning when requestTimeout passes.
+        throwOnRequestTimeout: true,
+        // The handler's own warnings (e.g. every pooled socket busy) go to our log, not to the console.
+        logger: sdkLogger(logger),
       },
     });
     const sms = {
@@ -89,6 +94,17 @@ export const pinpointSmsProvider = defineProviderKind({
     };
   },
 });
+
+/** The SDK's logger interface over ours: warnings and errors kept (first line), chatter dropped. */
+function sdkLogger(logger: Logger): { debug(): void; info(): void; warn(...content: unknown[]): void; error(...content: unknown[]): void } {
+  const firstLine = (content: unknown[]): string => String(content[0] ?? '').split('\n')[0] ?? '';
+  return {
+    debug() {},
+    info() {},
+    warn: (...content) => logger.warn(`aws sdk: ${firstLine(content)}`),
+    error: (...content) => logger.error(`aws sdk: ${firstLine(content)}`),
+  };
+}
 
 /** The SDK error's name, HTTP status and message, for the log. */
 function describeSdkError(err: unknown): string {
