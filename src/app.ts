@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { apiRouter, type ApiDeps } from './http/api-routes';
 import { pageRouter, staticAssets, type PageSettings } from './http/page-routes';
 import { securityHeaders } from './security/headers';
+import { lastResort } from './security/last-resort';
 
 /** What the HTTP app is built from; see gateway.ts for how these are made from config. */
 export type AppDeps = ApiDeps & {
@@ -24,5 +25,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', staticAssets());
   const pages = deps.pages ?? { rootUrl: '', logoUrl: '', faviconUrl: '', namespaces: new Map(deps.tenants.map((t) => [t.namespace, []])) };
   app.use(pageRouter({ service: deps.service, logger: deps.logger, pages, guards: deps.pageGuards }));
+  app.use(lastResort(deps.logger));
   return app;
 }

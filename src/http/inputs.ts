@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidInput } from '../errors';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../security/json-depth';
 import type { CreateRequest } from '../otp/service';
 
 /**
@@ -77,7 +78,12 @@ export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateReques
 
 function parseExtra(value: unknown, isJson: boolean): unknown {
   if (value === undefined || value === '') return {};
-  if (isJson) return value;
+  const parsed = isJson ? value : parseExtraText(value);
+  if (jsonTooDeep(parsed)) throw invalidInput(`Invalid \`extra\` value: it nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  return parsed;
+}
+
+function parseExtraText(value: unknown): unknown {
   if (typeof value !== 'string') throw invalidInput('Invalid JSON in `extra`: send it once, as JSON-encoded text.');
   try {
     return JSON.parse(value);
