@@ -1,12 +1,14 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, Router } from 'express';
-import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { OtpService, PageOtp } from '../otp/service';
 import type { OtpKey } from '../store/store';
 import { sendData, sendError } from './envelope';
 import { logError, toAppError } from './error-handler';
 import { addressPageModel, codePageModel, messagePageModel, pagePath, type CodePageState, type MessageKind, type PageContext } from './page-model';
-import { createViewRenderer, STATIC_DIR, type RenderView } from './views';
+import { basePath, field, lowerFirst, validOrigin } from './page-support';
+import { createViewRenderer } from './views';
+
+export { staticAssets } from './page-support';
 
 /** What the public pages need from `[app]` and `[auth.*]`. */
 export interface PageSettings {
@@ -235,50 +237,6 @@ export function pageHeaderPolicy(settings: PageSettings, logger?: Logger): (res:
 export function postTarget(allowed: readonly string[], origin: string): string | null {
   if (allowed.length === 0) return origin || '*';
   return origin && allowed.includes(origin) ? origin : null;
-}
-
-/** The assets under /static: only scripts, styles and images, readable by host pages on any origin. */
-export function staticAssets(): Router {
-  const router = Router();
-  router.use((req, res, next) => {
-    if (!/^\/[A-Za-z0-9_-]+\.(js|css|svg|png|ico)$/.test(req.path)) return void res.status(404).type('text').send('Not found.');
-    // otp.js and otp.css are loaded by host pages on other origins.
-    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
-  router.use(express.static(STATIC_DIR, { index: false, fallthrough: true, maxAge: '1h', etag: true }));
-  router.use((_req, res) => void res.status(404).type('text').send('Not found.'));
-  return router;
-}
-
-/** An origin ("https://shop.example") from a query value, or "" when it is not one. */
-function validOrigin(value: unknown): string {
-  if (typeof value !== 'string' || value.length > 256) return '';
-  try {
-    const url = new URL(value);
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.replace(/\/$/, '')) return '';
-    return url.origin;
-  } catch {
-    return '';
-  }
-}
-
-function basePath(rootUrl: string): string {
-  try {
-    return new URL(rootUrl).pathname.replace(/\/+$/, '');
-  } catch {
-    return '';
-  }
-}
-
-function field(source: unknown, name: string): string {
-  const value = source && typeof source === 'object' ? (source as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' ? value : '';
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** "Please check the e-mail ID: it is not a valid e-mail address." from the provider's reason. */

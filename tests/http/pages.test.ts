@@ -147,10 +147,12 @@ describe.each(['memory', 'redis'] as const)('the public pages on the %s store', 
   it('escapes descriptions, addresses and codes from links; never renders `extra`', async () => {
     const xss = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     await create(gw, 'page-xss-1', { to: `a"><script>@example.com`, channel_description: xss, extra: JSON.stringify({ x: xss }) });
-    const res = await request(gw.app).get(`/otp/nsA/page-xss-1?action=check&otp=${encodeURIComponent('"><script>alert(3)</script>')}`);
-    expect(res.text).not.toMatch(/<script>alert|<img src=x/);
-    expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(res.text).toContain('value="&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"');
+    const page = await request(gw.app).get('/otp/nsA/page-xss-1');
+    expect(page.text).not.toMatch(/<script>alert|<img src=x/);
+    expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const link = await request(gw.app).get(`/otp/nsA/page-xss-1?action=check&otp=${encodeURIComponent('"><script>alert(3)</script>')}`);
+    expect(link.text).not.toMatch(/<script>alert/);
+    expect(link.text).toContain('value="&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"');
     await create(gw, 'page-xss-2', { address_description: xss });
     const address = await request(gw.app).get('/otp/nsA/page-xss-2/address');
     expect(address.text).not.toMatch(/<script>alert|<img src=x/);
@@ -212,5 +214,31 @@ describe.each(['memory', 'redis'] as const)('the public pages on the %s store', 
     const big = await request(gw.app).post('/otp/nsA/page-bad-1').type('form').send(`otp=${'1'.repeat(20_000)}`);
     expect(big.status).toBe(413);
     expect(big.text).toContain('Something went wrong');
+  });
+});
+
+describe('page branding', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await buildTestGateway({
+      store: 'memory',
+      config: {
+        app: { root_url: 'https://verify.example/otp-gateway', logo_url: 'https://cdn.shop.example/logo.svg', favicon_url: 'https://cdn.shop.example/favicon.ico' },
+        rate_limit: { pages_per_ip: 0, sends_per_address: 0 },
+      },
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('shows logo_url and favicon_url, allows their origin for images only, and links under the root_url path', async () => {
+    await create(gw, 'brand-0001', { to: 'brand@example.com' });
+    const res = await request(gw.app).get('/otp/nsA/brand-0001');
+    expect(res.text).toContain('<img class="brand-logo" src="https://cdn.shop.example/logo.svg"');
+    expect(res.text).toContain('<link rel="icon" href="https://cdn.shop.example/favicon.ico">');
+    expect(res.text).toContain('href="/otp-gateway/static/style.css"');
+    expect(res.text).toContain('action="/otp-gateway/otp/nsA/brand-0001"');
+    const csp = res.headers['content-security-policy'] as string;
+    expect(csp).toContain("img-src 'self' data: https://cdn.shop.example");
+    expect(csp).toContain("script-src 'self';");
   });
 });
