@@ -46,7 +46,7 @@ function kaleyraProvider(
         headers: { 'api-key': config.api_key, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: form.toString(),
       });
-      assertSuccess(`kaleyra (${context.id})`, response);
+      assertSuccess(`kaleyra (${context.id})`, response, message.otp.otp);
     },
     async close() {
       client.close();

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { withTimeout } from '../timeout';
 import { normalisePhone, phoneChannel, phoneCode } from './phone';
+import { deliveryError } from './redact';
 import { defineProviderKind, ProviderSetupError, type Provider } from './provider';
 
 /**
@@ -80,12 +81,13 @@ export const pinpointSmsProvider = defineProviderKind({
         try {
           output = await withTimeout(client.send(command, { abortSignal: AbortSignal.timeout(config.timeout) }), config.timeout, 'SendMessages');
         } catch (err) {
-          throw new Error(`${what}: ${describeSdkError(err)}`);
+          throw deliveryError(what, describeSdkError(err), message.otp.otp);
         }
         const result = output.MessageResponse?.Result?.[message.to];
         if (!result) throw new Error(`${what}: the answer has no result for the address`);
         if (result.DeliveryStatus !== 'SUCCESSFUL') {
-          throw new Error(`${what}: delivery ${result.DeliveryStatus ?? 'without a status'} (status ${result.StatusCode ?? '?'}): ${result.StatusMessage ?? ''}`);
+          const reason = `delivery ${result.DeliveryStatus ?? 'without a status'} (status ${result.StatusCode ?? '?'}): ${result.StatusMessage ?? ''}`;
+          throw deliveryError(what, reason, message.otp.otp);
         }
       },
       async close() {

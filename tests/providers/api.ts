@@ -35,3 +35,15 @@ export function logLines(gw: TestGateway, msg: string): Record<string, unknown>[
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((l) => l.msg === msg);
 }
+
+/** Every log line without its timestamp (whose digits could contain any short code by chance), joined. */
+export function logText(gw: TestGateway): string {
+  return gw.logs
+    .flatMap((l) => l.split('\n'))
+    .filter(Boolean)
+    .map((l) => {
+      const { time: _time, ...rest } = JSON.parse(l) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    })
+    .join('\n');
+}

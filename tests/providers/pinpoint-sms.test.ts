@@ -1,6 +1,6 @@
 import { buildTestGateway, type TestGateway } from '../helpers/gateway';
 import { startHttpPeer, type HttpPeer, type PeerReply, type RecordedRequest } from '../helpers/http-peer';
-import { createOtp, logLines, storedOtp } from './api';
+import { createOtp, logLines, logText, storedOtp } from './api';
 import { sigV4Matches } from './sigv4';
 
 interface MessageRequest {
@@ -110,6 +110,17 @@ describe('pinpoint_sms, against a local stand-in for the Pinpoint API', () => {
       expect(failure?.provider).toBe('pinpoint_sms');
     },
   );
+
+  it('keeps the code out of the log when the failure reason quotes the message', async () => {
+    peer.reply((req) => pinpointAnswer('PERMANENT_FAILURE', `undeliverable: ${(JSON.parse(req.text) as MessageRequest).MessageConfiguration.SMSMessage.Body}`)(req));
+    const res = await createOtp(gw, 'pp-echo-1', { provider: 'pinpoint_sms', to: '+919876543210' });
+    expect(res.status).toBe(502);
+    const body = (JSON.parse(peer.requests[0]?.text ?? '{}') as MessageRequest).MessageConfiguration.SMSMessage.Body ?? '';
+    const code = body.split(' ')[0] ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    expect(logLines(gw, 'delivery failed').some((l) => String(l.err).includes('undeliverable: [code] is your nsA'))).toBe(true);
+    expect(logText(gw)).not.toContain(code);
+  });
 
   it('answers 502 for an API error, logs its reason, and tries only once', async () => {
     peer.reply({

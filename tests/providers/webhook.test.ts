@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { buildTestGateway, type TestGateway } from '../helpers/gateway';
 import { startHttpPeer, type HttpPeer, type RecordedRequest } from '../helpers/http-peer';
-import { createOtp, logLines } from './api';
+import { createOtp, logLines, logText } from './api';
 
 const SECRET = 'whsec-0123456789abcdef';
 
@@ -86,6 +86,16 @@ describe('webhook providers, against a local receiver', () => {
     expect(res.text).not.toContain('receiver-secret');
     const failure = logLines(gw, 'delivery failed').find((l) => String(l.err).includes(`receiver-secret-${status}`));
     expect(failure?.err).toContain(`HTTP ${status}`);
+  });
+
+  it('keeps the code out of the log when the receiver echoes the payload in its error answer', async () => {
+    receiver.reply((req) => ({ status: 422, body: `rejected payload: ${req.text}` }));
+    const res = await createOtp(gw, 'wh-echo-1', { provider: 'voice', to: 'x-1' });
+    expect(res.status).toBe(502);
+    const code = JSON.parse(receiver.requests[0]?.text ?? '{}').otp.otp as string;
+    const failure = logLines(gw, 'delivery failed').find((l) => String(l.err).includes('rejected payload'));
+    expect(failure?.err).toContain('"otp":"[code]"');
+    expect(logText(gw)).not.toContain(code);
   });
 
   it('answers 502 when the receiver does not answer within the 1s timeout', async () => {
