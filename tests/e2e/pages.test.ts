@@ -91,4 +91,24 @@ describe('the verification pages in a browser', () => {
     expect(await page.getAttribute('#otp', 'aria-describedby')).toBe('otp-error');
     expect(await page.getAttribute('#otp-error', 'role')).toBe('alert');
   });
+
+  it('submit a form only once however often it is sent', async () => {
+    const { page } = await e2e.newPage();
+    await e2e.create('double-000001', { to: 'double@example.com' });
+    await page.goto(`${e2e.gatewayUrl}/otp/${ns}/double-000001`);
+    let posts = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posts++;
+    });
+    await page.fill('#otp', '12');
+    await page.evaluate(() => {
+      const form = document.querySelector('form[data-guard]') as HTMLFormElement;
+      form.requestSubmit();
+      form.requestSubmit();
+      (document.querySelector('form.resend') as HTMLFormElement).requestSubmit();
+    });
+    await page.waitForSelector('[role="alert"]');
+    expect(posts).toBe(1);
+    expect(await page.textContent('.attempts')).toBe('2 of 3 attempts left');
+  });
 });
