@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../helpers/redis-server';
+import { basicAuth, startCli, type RunningCli } from './cli-process';
+
+describe('started with no config.toml and no --config', () => {
+  let dir: string;
+  let port: number;
+  let cli: RunningCli;
+  beforeAll(async () => {
+    // An empty working directory: no config.toml to find.
+    dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-embedded-'));
+    port = await freePort();
+    cli = await startCli({ cwd: dir, env: { OTP_GATEWAY_APP__ADDRESS: `127.0.0.1:${port}` } });
+  });
+  afterAll(async () => {
+    await cli.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says loudly that it runs on the memory store and how to configure it', () => {
+    const line = cli.logs().find((l) => /EMBEDDED DEVELOPMENT DEFAULTS/.test(String(l.msg)));
+    expect(line?.level).toBe(40);
+    expect(String(line?.msg)).toMatch(/memory store/);
+    expect(String(line?.msg)).toMatch(/config\.sample\.toml/);
+    expect(String(line?.msg)).toMatch(/--config FILE/);
+    expect(String(line?.msg)).toMatch(/OTP_GATEWAY_/);
+  });
+
+  it('still honours OTP_GATEWAY_APP__ADDRESS', () => {
+    const listening = cli.logs().find((l) => /^otpgateway listening/.test(String(l.msg)));
+    expect(listening).toMatchObject({ address: `127.0.0.1:${port}`, store: expect.stringMatching(/memory/i), providers: ['log'] });
+  });
+
+  it('serves the API to the dev namespace with the log provider: create, then verify with the code', async () => {
+    const auth = basicAuth('dev', 'dev-secret');
+    const created = await fetch(`${cli.url}/api/otp/embedded-1`, {
+      method: 'PUT',
+      headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'provider=log&to=someone@example.com',
+    });
+    expect(created.status).toBe(200);
+    const code = ((await created.json()) as { data: { otp: string } }).data.otp;
+    expect(code).toMatch(/^\d{6}$/);
+
+    // The log provider wrote the message; the code is in its message (development only), nowhere else.
+    const delivered = await cli.waitForLog(/^log provider: message/);
+    expect(String(delivered.message)).toContain(code);
+
+    const verified = await fetch(`${cli.url}/api/otp/embedded-1`, {
+      method: 'POST',
+      headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `otp=${code}`,
+    });
+    expect(verified.status).toBe(200);
+    expect(((await verified.json()) as { data: { closed: boolean } }).data.closed).toBe(true);
+  });
+
+  it('rejects any other credentials', async () => {
+    const res = await fetch(`${cli.url}/api/providers`, { headers: { Authorization: basicAuth('dev', 'wrong') } });
+    expect(res.status).toBe(401);
+  });
+});
