@@ -1,0 +1,54 @@
+import { MemoryStore } from '../../src/store/memory-store';
+import { fields, freshKey, recordOf } from './contract-fixtures';
+import { runStoreContract } from './store-contract';
+
+describe('the memory store', () => {
+  runStoreContract(async () => new MemoryStore());
+
+  describe('with a clock of its own', () => {
+    let now = 1_000_000;
+    let store: MemoryStore;
+    beforeEach(() => {
+      now = 1_000_000;
+      store = new MemoryStore({ now: () => now });
+    });
+    afterEach(() => store.close());
+
+    it('keeps a record until the last millisecond of its ttl and forgets it after', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields(), 60);
+      now += 59_999;
+      expect(await store.get(key)).toMatchObject({ ttlSeconds: 1 });
+      now += 1;
+      expect(await store.get(key)).toBeNull();
+      expect(await store.verify(key, 'anything', { skipDelete: false })).toEqual({ kind: 'not_found' });
+    });
+
+    it('reports the seconds left, rounded up, and restarts them on regeneration', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields(), 300);
+      now += 100_500;
+      expect((await store.get(key))?.ttlSeconds).toBe(200);
+      expect(recordOf(await store.upsert(key, fields(), 300), 'regenerated').ttlSeconds).toBe(300);
+    });
+
+    it('does not extend the ttl on verify, setAddress or resend', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ to: '', maxAttempts: 9, maxGenerate: 9 }), 10);
+      now += 5_000;
+      await store.verify(key, 'wrong', { skipDelete: false });
+      await store.setAddress(key, 'someone@example.com');
+      await store.resend(key);
+      now += 5_000;
+      expect(await store.get(key)).toBeNull();
+    });
+
+    it('sweeps expired records so they do not hold memory', async () => {
+      await store.upsert(freshKey(), fields(), 1);
+      await store.upsert(freshKey(), fields(), 120);
+      expect(store.size()).toBe(2);
+      now += 1_000;
+      expect(store.size()).toBe(1);
+    });
+  });
+});

@@ -1,0 +1,231 @@
+import type { Store } from '../../src/store/store';
+import { countKinds, fields, fieldsOf, freshKey, recordOf, RIGHT, sleep, WRONG } from './contract-fixtures';
+
+/** Builds a connected, empty-for-this-test store. */
+export type StoreFactory = () => Promise<Store>;
+
+/**
+ * The Store contract (src/store/store.ts): every implementation runs this same
+ * suite against a real backend. Each test gets a store from `factory` and uses
+ * ids of its own, so one backend can serve the whole file.
+ */
+export function runStoreContract(factory: StoreFactory): void {
+  let store: Store;
+  beforeEach(async () => {
+    store = await factory();
+  });
+  afterEach(() => store.close());
+
+  describe('create and regenerate', () => {
+    it('creates a record with attempts 0, generate 1, open, and the given fields and ttl', async () => {
+      const key = freshKey();
+      const otp = recordOf(await store.upsert(key, fields(), 60), 'created');
+      expect(otp).toMatchObject({ ...key, attempts: 0, generate: 1, closed: false });
+      expect(fieldsOf(otp)).toEqual(fields());
+      expect(otp.ttlSeconds).toBeGreaterThan(0);
+      expect(otp.ttlSeconds).toBeLessThanOrEqual(60);
+      expect(await store.get(key)).toEqual(otp);
+    });
+
+    it('regenerates an existing record: fields replaced, reopened, ttl restarted, generate + 1, attempts kept', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 5, maxGenerate: 5 }), 30);
+      await store.verify(key, WRONG, { skipDelete: false });
+      recordOf(await store.verify(key, RIGHT, { skipDelete: true }), 'verified');
+      const replaced = fields({ to: 'jane@example.com', code: '654321', codeDigest: 'new-digest', extra: '[1]', maxAttempts: 5, maxGenerate: 5 });
+      const otp = recordOf(await store.upsert(key, replaced, 3600), 'regenerated');
+      expect(fieldsOf(otp)).toEqual(replaced);
+      expect(otp).toMatchObject({ closed: false, generate: 2, attempts: 2 });
+      // The new ttl (an hour) applies, not what was left of the old 30 s.
+      expect(otp.ttlSeconds).toBeGreaterThan(30);
+    });
+
+    it('keeps ids of different namespaces apart', async () => {
+      const a = freshKey('nsA');
+      const b = { namespace: 'nsB', id: a.id };
+      await store.upsert(a, fields({ to: 'a@example.com' }), 60);
+      expect(await store.get(b)).toBeNull();
+      expect((await store.verify(b, RIGHT, { skipDelete: false })).kind).toBe('not_found');
+      recordOf(await store.upsert(b, fields({ to: 'b@example.com' }), 60), 'created');
+      expect(await store.delete(b)).toBe(true);
+      expect((await store.get(a))?.to).toBe('a@example.com');
+    });
+
+    it('refuses to regenerate a record out of attempts, and leaves it unchanged', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 2 }), 60);
+      await store.verify(key, WRONG, { skipDelete: false });
+      await store.verify(key, WRONG, { skipDelete: false });
+      const otp = recordOf(await store.upsert(key, fields({ code: '999999', codeDigest: 'other' }), 600), 'locked');
+      expect(otp).toMatchObject({ attempts: 2, maxAttempts: 2, generate: 1, code: '123456' });
+      expect(otp.ttlSeconds).toBeLessThanOrEqual(60);
+      expect((await store.get(key))?.codeDigest).toBe(RIGHT);
+    });
+
+    it('refuses to regenerate a record whose generate count reached max_generate', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxGenerate: 2 }), 60);
+      recordOf(await store.upsert(key, fields({ maxGenerate: 2 }), 60), 'regenerated');
+      const otp = recordOf(await store.upsert(key, fields({ maxGenerate: 2 }), 60), 'locked');
+      expect(otp).toMatchObject({ generate: 2, maxGenerate: 2, attempts: 0 });
+    });
+
+    it('counts concurrent regenerations of one id against max_generate exactly', async () => {
+      const key = freshKey();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.upsert(key, fields({ maxGenerate: 5 }), 60)));
+      expect(countKinds(results)).toEqual({ created: 1, regenerated: 4, locked: 15 });
+      expect((await store.get(key))?.generate).toBe(5);
+    });
+  });
+
+  describe('verify', () => {
+    it('spends one attempt per call, and the last allowed attempt can succeed', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 3 }), 60);
+      expect(recordOf(await store.verify(key, WRONG, { skipDelete: false }), 'incorrect').attempts).toBe(1);
+      expect(recordOf(await store.verify(key, WRONG, { skipDelete: false }), 'incorrect').attempts).toBe(2);
+      const otp = recordOf(await store.verify(key, RIGHT, { skipDelete: false }), 'verified');
+      expect(otp).toMatchObject({ attempts: 3, closed: true });
+    });
+
+    it('is locked once out of attempts, even with the right code, and stops counting', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 2 }), 60);
+      await store.verify(key, WRONG, { skipDelete: false });
+      await store.verify(key, WRONG, { skipDelete: false });
+      const otp = recordOf(await store.verify(key, RIGHT, { skipDelete: false }), 'locked');
+      expect(otp).toMatchObject({ attempts: 2, closed: false });
+      expect((await store.get(key))?.attempts).toBe(2);
+    });
+
+    it('deletes the record on success unless skipDelete', async () => {
+      const deleted = freshKey();
+      await store.upsert(deleted, fields(), 60);
+      recordOf(await store.verify(deleted, RIGHT, { skipDelete: false }), 'verified');
+      expect(await store.get(deleted)).toBeNull();
+
+      const kept = freshKey();
+      await store.upsert(kept, fields(), 60);
+      recordOf(await store.verify(kept, RIGHT, { skipDelete: true }), 'verified');
+      expect(await store.get(kept)).toMatchObject({ closed: true, attempts: 1 });
+    });
+
+    it('verifies a closed record again with the right code without spending an attempt', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 1 }), 60);
+      recordOf(await store.verify(key, RIGHT, { skipDelete: true }), 'verified');
+      // attempts == max_attempts now, yet the closed record still answers the right code.
+      expect(recordOf(await store.verify(key, RIGHT, { skipDelete: true }), 'verified').attempts).toBe(1);
+      expect(recordOf(await store.verify(key, RIGHT, { skipDelete: false }), 'verified').attempts).toBe(1);
+      expect(await store.get(key)).toBeNull();
+    });
+
+    it('counts a wrong code against a closed record', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 3 }), 60);
+      await store.verify(key, RIGHT, { skipDelete: true });
+      expect(recordOf(await store.verify(key, WRONG, { skipDelete: true }), 'incorrect')).toMatchObject({ attempts: 2, closed: true });
+    });
+
+    it('answers not_found for an unknown id', async () => {
+      expect(await store.verify(freshKey(), RIGHT, { skipDelete: false })).toEqual({ kind: 'not_found' });
+    });
+
+    it('never answers more incorrect results than the attempt budget under 60 concurrent wrong guesses', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 5 }), 60);
+      const results = await Promise.all(Array.from({ length: 60 }, () => store.verify(key, WRONG, { skipDelete: false })));
+      expect(countKinds(results)).toEqual({ incorrect: 5, locked: 55 });
+      expect((await store.get(key))?.attempts).toBe(5);
+    });
+  });
+
+  describe('status, cancel, address and resend', () => {
+    it('reads a record without changing it', async () => {
+      const key = freshKey();
+      const created = recordOf(await store.upsert(key, fields(), 60), 'created');
+      await store.get(key);
+      expect(await store.get(key)).toMatchObject({ attempts: 0, generate: 1, closed: false, codeDigest: created.codeDigest });
+      expect(await store.get(freshKey())).toBeNull();
+    });
+
+    it('takes a closed record once and leaves an open one in place', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields(), 60);
+      expect(await store.takeIfClosed(key)).toMatchObject({ closed: false });
+      expect(await store.get(key)).not.toBeNull();
+      await store.verify(key, RIGHT, { skipDelete: true });
+      expect(await store.takeIfClosed(key)).toMatchObject({ closed: true });
+      expect(await store.takeIfClosed(key)).toBeNull();
+      expect(await store.get(key)).toBeNull();
+    });
+
+    it('deletes a record whatever its state and says whether there was one', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 1 }), 60);
+      await store.verify(key, WRONG, { skipDelete: false });
+      expect(await store.delete(key)).toBe(true);
+      expect(await store.delete(key)).toBe(false);
+      expect(await store.get(key)).toBeNull();
+    });
+
+    it('sets the address only when the record has none, without extending the ttl', async () => {
+      const key = freshKey();
+      const created = recordOf(await store.upsert(key, fields({ to: '' }), 20), 'created');
+      const updated = recordOf(await store.setAddress(key, 'sealed-address'), 'updated');
+      expect(updated).toMatchObject({ to: 'sealed-address', generate: 1, attempts: 0 });
+      expect(updated.ttlSeconds).toBeLessThanOrEqual(created.ttlSeconds);
+      expect(recordOf(await store.setAddress(key, 'another'), 'address_already_set').to).toBe('sealed-address');
+      expect(await store.setAddress(freshKey(), 'x')).toEqual({ kind: 'not_found' });
+    });
+
+    it('counts a resend against max_generate, and refuses closed and locked records', async () => {
+      const key = freshKey();
+      const created = recordOf(await store.upsert(key, fields({ maxGenerate: 2 }), 20), 'created');
+      const resent = recordOf(await store.resend(key), 'resend');
+      expect(resent).toMatchObject({ generate: 2, code: created.code });
+      expect(resent.ttlSeconds).toBeLessThanOrEqual(created.ttlSeconds);
+      expect(recordOf(await store.resend(key), 'locked').generate).toBe(2);
+
+      const outOfAttempts = freshKey();
+      await store.upsert(outOfAttempts, fields({ maxAttempts: 1 }), 20);
+      await store.verify(outOfAttempts, WRONG, { skipDelete: false });
+      expect(recordOf(await store.resend(outOfAttempts), 'locked').generate).toBe(1);
+
+      const closed = freshKey();
+      await store.upsert(closed, fields(), 20);
+      await store.verify(closed, RIGHT, { skipDelete: true });
+      expect(recordOf(await store.resend(closed), 'closed').generate).toBe(1);
+      expect(await store.resend(freshKey())).toEqual({ kind: 'not_found' });
+    });
+  });
+
+  describe('expiry', () => {
+    it('forgets a record when its ttl runs out, and no step extends or revives it', async () => {
+      const [plain, addressed, resent, attempted, regenerated] = [freshKey(), freshKey(), freshKey(), freshKey(), freshKey()];
+      await store.upsert(plain, fields(), 1);
+      await store.upsert(addressed, fields({ to: '' }), 1);
+      await store.upsert(resent, fields(), 1);
+      await store.upsert(attempted, fields(), 1);
+      await store.upsert(regenerated, fields(), 1);
+      // A regeneration restarts the ttl: this one must outlive the others.
+      await store.upsert(regenerated, fields(), 60);
+      await store.setAddress(addressed, 'later@example.com');
+      await store.resend(resent);
+      await store.verify(attempted, WRONG, { skipDelete: false });
+      await sleep(1200);
+
+      for (const key of [plain, addressed, resent, attempted]) {
+        expect(await store.get(key)).toBeNull();
+        expect(await store.verify(key, RIGHT, { skipDelete: true })).toEqual({ kind: 'not_found' });
+        expect(await store.setAddress(key, 'x@example.com')).toEqual({ kind: 'not_found' });
+        expect(await store.resend(key)).toEqual({ kind: 'not_found' });
+        expect(await store.takeIfClosed(key)).toBeNull();
+        expect(await store.delete(key)).toBe(false);
+      }
+      expect(await store.get(regenerated)).toMatchObject({ generate: 2 });
+      // After expiry the same id starts over: a new record, not a regeneration.
+      expect(recordOf(await store.upsert(attempted, fields(), 60), 'created')).toMatchObject({ attempts: 0, generate: 1 });
+    });
+  });
+}
