@@ -5,7 +5,7 @@ import { createOtp, logLines, storedOtp } from './api';
 const ACCEPTED = { status: 202, body: { id: 'kaleyra-msg-1', status: 'OK' } };
 
 function kaleyraTables(endpoint: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const shared = { enabled: true, sid: 'HXAP16XXXX', api_key: 'Ac4XXXX21f', sender: 'ACMEIN', default_phone_code: '+91', endpoint, timeout: '1s', ...extra };
+  const shared = { enabled: true, sid: 'HXAP16XXXX', api_key: 'Ac4XXXX21f', sender: 'ACMEIN', default_phone_code: '+91', endpoint, timeout: '10s', ...extra };
   return {
     kaleyra_sms: { ...shared, sms_entity_id: '1101XXXX', sms_template_id: '1107XXXX' },
     kaleyra_whatsapp: { ...shared, template_name: 'otp_auth' },
@@ -103,12 +103,17 @@ describe('the Kaleyra providers, against a local stand-in for api.kaleyra.io', (
     expect(failure?.err).toContain('HTTP 400');
   });
 
-  it('answers 502 when Kaleyra does not answer within the 1s timeout', async () => {
+  it('answers 502 when Kaleyra does not answer within a 1s timeout', async () => {
     peer.reply({ hang: true });
-    const res = await createOtp(gw, 'kal-hang-1', { provider: 'kaleyra_sms', to: '+919876543210' });
-    expect(res.status).toBe(502);
-    expect(peer.requests).toHaveLength(1);
-    expect(logLines(gw, 'delivery failed').some((l) => String(l.err).includes('no answer within 1000 ms'))).toBe(true);
+    const quick = await buildTestGateway({ store: 'memory', config: { providers: kaleyraTables(peer.url, { timeout: '1s' }) } });
+    try {
+      const res = await createOtp(quick, 'kal-hang-1', { provider: 'kaleyra_sms', to: '+919876543210' });
+      expect(res.status).toBe(502);
+      expect(peer.requests).toHaveLength(1);
+      expect(logLines(quick, 'delivery failed').some((l) => String(l.err).includes('no answer within 1000 ms'))).toBe(true);
+    } finally {
+      await quick.close();
+    }
   });
 });
 

@@ -23,32 +23,30 @@ function pinpointAnswer(status: string, message = 'Message accepted'): (req: Rec
   };
 }
 
+/** A full [providers.pinpoint_sms] table pointing at `endpoint`. */
+function pinpointTable(endpoint: string, timeout: string): Record<string, unknown> {
+  return {
+    enabled: true,
+    application_id: 'app-123',
+    access_key: 'AKIDTESTKEY123',
+    secret_key: 'test-secret-key',
+    region: 'ap-south-1',
+    sms_sender_id: 'ACMEIN',
+    sms_entity_id: '1101XXXX',
+    sms_template_id: '1107XXXX',
+    sms_message_type: 'TRANSACTIONAL',
+    default_phone_code: '+91',
+    endpoint,
+    timeout,
+  };
+}
+
 describe('pinpoint_sms, against a local stand-in for the Pinpoint API', () => {
   let peer: HttpPeer;
   let gw: TestGateway;
   beforeAll(async () => {
     peer = await startHttpPeer(pinpointAnswer('SUCCESSFUL'));
-    gw = await buildTestGateway({
-      store: 'memory',
-      config: {
-        providers: {
-          pinpoint_sms: {
-            enabled: true,
-            application_id: 'app-123',
-            access_key: 'AKIDTESTKEY123',
-            secret_key: 'test-secret-key',
-            region: 'ap-south-1',
-            sms_sender_id: 'ACMEIN',
-            sms_entity_id: '1101XXXX',
-            sms_template_id: '1107XXXX',
-            sms_message_type: 'TRANSACTIONAL',
-            default_phone_code: '+91',
-            endpoint: peer.url,
-            timeout: '1s',
-          },
-        },
-      },
-    });
+    gw = await buildTestGateway({ store: 'memory', config: { providers: { pinpoint_sms: pinpointTable(peer.url, '10s') } } });
   });
   afterAll(async () => {
     await gw.close();
@@ -144,12 +142,18 @@ describe('pinpoint_sms, against a local stand-in for the Pinpoint API', () => {
     expect(peer.requests).toHaveLength(1);
   });
 
-  it('answers 502 when Pinpoint does not answer within the 1s timeout', async () => {
+  it('answers 502 when Pinpoint does not answer within a 1s timeout', async () => {
     peer.reply({ hang: true });
-    const res = await createOtp(gw, 'pp-hang-1', { provider: 'pinpoint_sms', to: '+919876543210' });
-    expect(res.status).toBe(502);
-    expect(res.body.message).toBe('Error sending OTP.');
-    expect(logLines(gw, 'delivery failed').some((l) => String(l.err).includes('pinpoint (pinpoint_sms)'))).toBe(true);
+    const quick = await buildTestGateway({ store: 'memory', config: { providers: { pinpoint_sms: pinpointTable(peer.url, '1s') } } });
+    try {
+      const res = await createOtp(quick, 'pp-hang-1', { provider: 'pinpoint_sms', to: '+919876543210' });
+      expect(res.status).toBe(502);
+      expect(res.body.message).toBe('Error sending OTP.');
+      expect(peer.requests).toHaveLength(1);
+      expect(logLines(quick, 'delivery failed').some((l) => /pinpoint \(pinpoint_sms\): (no answer in time|SendMessages timed out after 1000 ms)/.test(String(l.err)))).toBe(true);
+    } finally {
+      await quick.close();
+    }
   });
 
   it('answers 400 for a number that is not one, without calling Pinpoint', async () => {
