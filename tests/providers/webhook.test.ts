@@ -39,8 +39,8 @@ describe('webhook providers, against a local receiver', () => {
     receiver.reply({ status: 200, body: 'ok' });
   });
 
-  it('POSTs the OTP with its code, the subject and the body, signed with signing_secret', async () => {
-    const res = await createOtp(gw, 'wh-send-1', { provider: 'voice', to: '+15550001111', extra: '{"order":42}' });
+  it('POSTs the OTP with its code, the subject and the body, signed with signing_secret over the UTF-8 bytes', async () => {
+    const res = await createOtp(gw, 'wh-send-1', { provider: 'voice', to: '+15550001111', extra: '{"order":42,"name":"Zoë ✓"}' });
     expect(res.status).toBe(200);
     const [req] = await receiver.waitForRequests(1);
     if (!req) throw new Error('no webhook request');
@@ -56,7 +56,7 @@ describe('webhook providers, against a local receiver', () => {
     const payload = JSON.parse(req.text) as { otp: Record<string, unknown>; subject: string; body: string };
     expect(Object.keys(payload).sort()).toEqual(['body', 'otp', 'subject']);
     const code = res.body.data?.otp as string;
-    expect(payload.otp).toMatchObject({ namespace: 'nsA', id: 'wh-send-1', to: '+15550001111', provider: 'voice', otp: code, extra: { order: 42 } });
+    expect(payload.otp).toMatchObject({ namespace: 'nsA', id: 'wh-send-1', to: '+15550001111', provider: 'voice', otp: code, extra: { order: 42, name: 'Zoë ✓' } });
     expect(payload.subject).toBe('nsA: Phone call verification');
     expect(payload.body).toBe(`${code} is your nsA verification code. Valid for 5 min.`);
   });
