@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROVIDER_KINDS, WEBHOOK_KIND } from '../providers/kinds';
 import { rateLimitSchema } from '../security/rate-limit-config';
+import { invalidProxyEntries } from '../security/trusted-proxies';
 import { bool, duration, int, oneOf, port, seconds, text, textList, url } from './fields';
 
 /**
@@ -47,6 +48,10 @@ const appSchema = table({
   }
   if (typeof app.secret_key === 'string' && app.secret_key !== '' && app.secret_key.length < 32) {
     ctx.addIssue({ code: 'custom', path: ['secret_key'], message: 'expected at least 32 characters (use `otpgateway --new-config` to generate one)' });
+  }
+  const badProxies = Array.isArray(app.trusted_proxies) ? invalidProxyEntries(app.trusted_proxies) : [];
+  if (badProxies.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['trusted_proxies'], message: `expected IP addresses or CIDRs (e.g. "10.0.0.0/8"), got ${JSON.stringify(badProxies)}` });
   }
 }, ALWAYS);
 
