@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 
 /**
@@ -56,6 +57,12 @@ describe('hostile input', () => {
     const huge = `{"provider":"log","to":"${'x'.repeat(5 * 1024 * 1024)}"}`;
     expectApi(await send('PUT', '/api/otp/huge-000001', { authorization: AUTH, 'content-type': JSON_TYPE }, huge), 413, /at most 64 KiB/);
     expectApi(await send('PUT', '/api/otp/huge-000001', { authorization: AUTH, 'content-type': FORM }, `provider=log&to=${'x'.repeat(70_000)}`), 413, /at most 64 KiB/);
+  });
+
+  it('applies the 64 KiB limit after decompression: a 50 KB gzip bomb of 50 MB answers 413', async () => {
+    const bomb = gzipSync(Buffer.from(`{"provider":"log","to":"${' '.repeat(50 * 1024 * 1024)}"}`));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expectApi(await send('PUT', '/api/otp/bomb-000001', { authorization: AUTH, 'content-type': JSON_TYPE, 'content-encoding': 'gzip' }, bomb), 413, /at most 64 KiB/);
   });
 
   it('answers 400 with a sentence to malformed JSON, deep nesting, wrong types and repeated fields', async () => {
