@@ -100,6 +100,8 @@
       var d = e.data;
       if (!d || typeof d !== 'object' || d.namespace !== namespace || d.id !== id) return;
       if (d.type === 'otpgateway:cancel') cancel();
+      // The gateway page is shown (not refused by frame-ancestors): let the user type into it.
+      else if (d.type === 'otpgateway:ready') { if (dialog.contains(document.activeElement)) frame.focus(); }
       else if (d.type === 'otpgateway:verified') finish();
     }
     function onKey(e) {
@@ -116,7 +118,6 @@
 
     close.addEventListener('click', cancel);
     backdrop.addEventListener('click', function (e) { if (e.target === backdrop) cancel(); });
-    frame.addEventListener('load', function () { if (!ended && dialog.contains(document.activeElement)) frame.focus(); });
     window.addEventListener('message', onMessage);
     document.addEventListener('keydown', onKey, true);
 

@@ -24,8 +24,8 @@
     else window.addEventListener('focus', function once() { window.removeEventListener('focus', once); autofocus.focus(); });
   }
 
-  // Verified: the host page's OTPGateway finishes on this message.
-  if (document.querySelector('[data-finish]')) tellHost('otpgateway:verified');
+  // Verified: the host page's OTPGateway finishes on this message; any other page says it is ready for input.
+  tellHost(document.querySelector('[data-finish]') ? 'otpgateway:verified' : 'otpgateway:ready');
 
   // Escape inside the iframe: the host page cannot see the key, so ask it to cancel.
   document.addEventListener('keydown', function (e) {

@@ -7,10 +7,20 @@ import { foreignRequests, HOST_TENANT, startE2E, wrongCode, type E2E } from './s
  * The canonical integration in real Chromium: the example host app on
  * http://127.0.0.1:Q embeds /static/otp.js of the gateway on http://localhost:P.
  */
+const ALLOWS_HOST = { namespace: 'allowsHost', secret: 'allows-host-secret' };
+const ALLOWS_OTHER = { namespace: 'allowsOther', secret: 'allows-other-secret' };
+
 describe('the otp.js modal on a host page of another origin', () => {
   let e2e: E2E;
   beforeAll(async () => {
-    e2e = await startE2E();
+    e2e = await startE2E({
+      config: ({ hostUrl }) => ({
+        auth: {
+          AllowsHost: { ...ALLOWS_HOST, allowed_origins: [hostUrl] },
+          AllowsOther: { ...ALLOWS_OTHER, allowed_origins: ['https://elsewhere.example'] },
+        },
+      }),
+    });
   });
   afterAll(() => e2e?.close());
 
@@ -168,5 +178,36 @@ describe('the otp.js modal on a host page of another origin', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await frame.locator('img[src="x"], svg[onload]').count()).toBe(0);
     expect(dialogs).toBe(0);
+  });
+
+  it('honours allowed_origins: a listed host page finishes, an unlisted one cannot even frame the pages', async () => {
+    const { page } = await e2e.newPage();
+    await e2e.create('allowed-0001', { to: 'allowed@example.com' }, ALLOWS_HOST);
+    await e2e.create('refused-0001', { to: 'refused@example.com' }, ALLOWS_OTHER);
+    await page.goto(e2e.hostUrl);
+    await page.waitForFunction(() => typeof (window as unknown as { OTPGateway?: unknown }).OTPGateway === 'function');
+    const open = (ns: string, id: string): Promise<void> =>
+      page.evaluate(({ ns, id }) => {
+        const w = window as unknown as { OTPGateway: (ns: string, id: string) => Promise<unknown>; outcome?: unknown };
+        w.outcome = undefined;
+        w.OTPGateway(ns, id).then((r) => (w.outcome = r), () => (w.outcome = 'cancelled'));
+      }, { ns, id });
+
+    await open(ALLOWS_HOST.namespace, 'allowed-0001');
+    const frame = page.frameLocator('iframe.otpgw-frame');
+    await frame.locator('#otp').fill(e2e.codeFor('allowed-0001'));
+    await frame.locator('button[type=submit]').first().click();
+    await page.waitForFunction(() => (window as unknown as { outcome?: unknown }).outcome !== undefined);
+    expect(await page.evaluate(() => (window as unknown as { outcome: unknown }).outcome)).toEqual({ namespace: ALLOWS_HOST.namespace, id: 'allowed-0001' });
+
+    const refused = page.waitForEvent('response', (r) => r.url().includes('/otp/allowsOther/refused-0001'));
+    const blocked = page.waitForEvent('console', (m) => m.text().includes('frame-ancestors'));
+    await open(ALLOWS_OTHER.namespace, 'refused-0001');
+    expect((await (await refused).headerValue('content-security-policy')) ?? '').toContain('frame-ancestors https://elsewhere.example');
+    // Chromium refuses to render the page in the frame and says why on the host page's console.
+    expect((await blocked).text()).toMatch(/violates the following Content Security Policy directive: "frame-ancestors https:\/\/elsewhere.example". The request has been blocked/);
+    expect(await page.frameLocator('iframe.otpgw-frame').locator('#otp').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => (window as unknown as { outcome?: unknown }).outcome === 'cancelled');
   });
 });

@@ -7,7 +7,7 @@ describe('the verification pages in a browser', () => {
   let e2e: E2E;
   const ns = HOST_TENANT.namespace;
   beforeAll(async () => {
-    e2e = await startE2E({ config: { app: { otp_max_attempts: 3 } } });
+    e2e = await startE2E({ config: () => ({ app: { otp_max_attempts: 3 } }) });
   });
   afterAll(() => e2e?.close());
 

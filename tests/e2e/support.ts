@@ -23,18 +23,20 @@ export interface E2E {
   newPage(options?: { javaScriptEnabled?: boolean; width?: number }): Promise<{ page: Page; context: BrowserContext; requests: string[]; consoleErrors: string[] }>;
   /** The last code the `log` provider "sent" for this id (read from the gateway log). */
   codeFor(id: string): string;
-  /** Create an OTP through the API as the host app's namespace; returns the code. */
-  create(id: string, fields: Record<string, string>): Promise<string>;
+  /** Create an OTP through the API as the host app's namespace (or `tenant`); returns the code. */
+  create(id: string, fields: Record<string, string>, tenant?: { namespace: string; secret: string }): Promise<string>;
   /** POST /api/otp/:id/status as the host backend would: the HTTP status. */
   apiStatus(id: string): Promise<number>;
   close(): Promise<void>;
 }
 
 /** Start everything a browser test needs. */
-export async function startE2E(options: { config?: RawConfig; hostEnv?: Record<string, string> } = {}): Promise<E2E> {
+export async function startE2E(options: { config?: (urls: { hostUrl: string }) => RawConfig } = {}): Promise<E2E> {
   const port = await freePort();
   const gatewayUrl = `http://localhost:${port}`;
-  const extra = options.config ?? {};
+  const hostPort = await freePort();
+  const hostUrl = `http://127.0.0.1:${hostPort}`;
+  const extra = options.config?.({ hostUrl }) ?? {};
   const gw = await buildTestGateway({
     store: 'memory',
     config: {
@@ -48,20 +50,20 @@ export async function startE2E(options: { config?: RawConfig; hostEnv?: Record<s
   const server: Server = await new Promise((resolve) => {
     const s = gw.app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { child, url: hostUrl } = await startHostApp({
+  const child = await startHostApp({
     OTPGW_URL: gatewayUrl,
     OTPGW_NAMESPACE: HOST_TENANT.namespace,
     OTPGW_SECRET: HOST_TENANT.secret,
     OTPGW_PROVIDER: 'log',
-    ...options.hostEnv,
+    PORT: String(hostPort),
   });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   const contexts: BrowserContext[] = [];
 
-  const api = async (method: string, apiPath: string, body?: Record<string, string>): Promise<Response> =>
+  const api = async (method: string, apiPath: string, body?: Record<string, string>, tenant: { namespace: string; secret: string } = HOST_TENANT): Promise<Response> =>
     fetch(`${gatewayUrl}/api${apiPath}`, {
       method,
-      headers: { Authorization: basic(HOST_TENANT), 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: { Authorization: basic(tenant), 'Content-Type': 'application/x-www-form-urlencoded' },
       body: body ? new URLSearchParams(body).toString() : undefined,
     });
 
@@ -88,7 +90,7 @@ export async function startE2E(options: { config?: RawConfig; hostEnv?: Record<s
       return { page, context, requests, consoleErrors };
     },
     codeFor(id) {
-      const marker = `/otp/${HOST_TENANT.namespace}/${id}?action=check&otp=`;
+      const marker = `/${id}?action=check&otp=`;
       for (let i = gw.logs.length - 1; i >= 0; i--) {
         const line = gw.logs[i] as string;
         const at = line.indexOf(marker);
@@ -96,8 +98,8 @@ export async function startE2E(options: { config?: RawConfig; hostEnv?: Record<s
       }
       throw new Error(`no code was sent for ${id}`);
     },
-    async create(id, fields) {
-      const res = await api('PUT', `/otp/${id}`, { provider: 'log', ...fields });
+    async create(id, fields, tenant) {
+      const res = await api('PUT', `/otp/${id}`, { provider: 'log', ...fields }, tenant);
       const body = (await res.json()) as { data?: { otp?: string }; message?: string };
       if (res.status !== 200 || !body.data?.otp) throw new Error(`create ${id}: ${res.status} ${body.message ?? ''}`);
       return body.data.otp;
@@ -115,11 +117,11 @@ export async function startE2E(options: { config?: RawConfig; hostEnv?: Record<s
   };
 }
 
-/** Run examples/host-app/server.js exactly as a user would, on a free port. */
-async function startHostApp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** Run examples/host-app/server.js exactly as a user would, configured by its environment variables. */
+async function startHostApp(env: Record<string, string>): Promise<ChildProcess> {
   const script = path.join(__dirname, '..', '..', 'examples', 'host-app', 'server.js');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`host app did not start: ${out}`)), 10_000);
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -133,7 +135,7 @@ async function startHostApp(env: Record<string, string>): Promise<{ child: Child
     child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`host app exited (${code}): ${out}`)));
   });
-  return { child, url };
+  return child;
 }
 
 /** Origins of every request that was not to one of `allowed`. */
