@@ -58,7 +58,7 @@ export const smtpProvider = defineProviderKind({
       maxAddressLength: 254,
       otpLength: config.otp_length,
       bodyFormat: 'html',
-      defaultSubject: BUILT_IN_TEMPLATES.emailSubject,
+      defaultSubject: BUILT_IN_TEMPLATES.channelSubject,
       defaultTemplate: BUILT_IN_TEMPLATES.email,
       validateAddress: validateEmail,
       async send(message) {

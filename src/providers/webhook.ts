@@ -34,7 +34,7 @@ export const webhookProvider = defineProviderKind({
       maxAddressLength: config.max_address_len,
       otpLength: Math.min(config.otp_length, config.max_otp_len),
       bodyFormat: 'text',
-      defaultSubject: BUILT_IN_TEMPLATES.emailSubject,
+      defaultSubject: BUILT_IN_TEMPLATES.channelSubject,
       defaultTemplate: BUILT_IN_TEMPLATES.sms,
       validateAddress(to) {
         const address = to.trim();

@@ -13,8 +13,10 @@ function builtIn(file: string): string {
 export const BUILT_IN_TEMPLATES = {
   /** HTML e-mail: the code, the one-click link and the validity in minutes. */
   email: builtIn('email.html'),
-  emailSubject: '{{ namespace }}: {{ channel }} verification',
+  /** Subject naming the namespace and the channel (e-mail, webhooks). */
+  channelSubject: '{{ namespace }}: {{ channel }} verification',
   /** One short line (well under 160 characters) for SMS and chat channels. */
   sms: builtIn('sms.txt').trim(),
+  /** Subject of SMS-like channels (not sent by them; shown by `log` and available to templates). */
   smsSubject: '{{ namespace }} verification',
 } as const;

@@ -13,7 +13,7 @@ const VARS: MessageVars = {
 };
 
 describe('the built-in e-mail template', () => {
-  const email = compileMessageTemplate({ subject: BUILT_IN_TEMPLATES.emailSubject, body: BUILT_IN_TEMPLATES.email, html: true, name: 'smtp' });
+  const email = compileMessageTemplate({ subject: BUILT_IN_TEMPLATES.channelSubject, body: BUILT_IN_TEMPLATES.email, html: true, name: 'smtp' });
 
   it('carries the code, the one-click link and the validity in minutes, with a matching subject', () => {
     const { subject, body } = email.render(VARS);
