@@ -23,7 +23,7 @@ export const smtpProvider = defineProviderKind({
     from_email: text('OTP verification <otp@localhost>'),
   },
   requiredWhenEnabled: ['host', 'from_email'],
-  create(config, { id }): Provider {
+  create(config, { id, logger }): Provider {
     const authMethod = SASL[config.auth_protocol];
     if (authMethod && config.username === '') {
       throw new ProviderSetupError('username', `required when auth_protocol = "${config.auth_protocol}" (or set auth_protocol = "none")`);
@@ -48,6 +48,8 @@ export const smtpProvider = defineProviderKind({
       disableFileAccess: true,
       disableUrlAccess: true,
     });
+    // An unhandled 'error' event would end the process; a broken pooled connection is only worth a line in the log.
+    transport.on('error', (err: Error) => logger.warn({ err: err.message }, 'smtp transport error'));
     const what = `smtp ${config.host}:${config.port}`;
     return {
       id,
