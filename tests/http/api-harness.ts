@@ -82,6 +82,8 @@ export function useApi(store: 'memory' | 'redis', config: RawConfig = {}): ApiHa
     harness.gw = await buildTestGateway({
       store,
       config: {
+        // These files test the API contract; the per-address send limit has tests of its own.
+        rate_limit: { sends_per_address: 0 },
         ...config,
         webhooks: {
           hook_ok: { enabled: true, url: `${harness.hooks.url}/ok`, username: 'hook-user', password: 'hook-pass' },

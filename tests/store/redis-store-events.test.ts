@@ -81,8 +81,16 @@ describe('the Redis store behind the gateway', () => {
       await request(gw.app).post('/api/otp/events-locked').set('Authorization', auth).send({ otp: 'nope' }).expect(400);
       await request(gw.app).post('/api/otp/events-locked').set('Authorization', auth).send({ otp: created.body.data.otp }).expect(429);
 
-      const received = await eventsAfter(2);
-      expect(received.map((e) => [e.type, e.namespace, e.data?.attempts])).toEqual([['check', 'nsB', 1], ['check', 'nsB', 1]]);
+      // A later attempt on another id is a sentinel: a stray close event would arrive before it.
+      await request(gw.app).put('/api/otp/events-sentinel').set('Authorization', auth).send({ provider: 'log' }).expect(200);
+      await request(gw.app).post('/api/otp/events-sentinel').set('Authorization', auth).send({ otp: 'nope' }).expect(400);
+
+      const received = await eventsAfter(3);
+      expect(received.map((e) => [e.type, e.id, e.data?.attempts])).toEqual([
+        ['check', 'events-locked', 1],
+        ['check', 'events-locked', 1],
+        ['check', 'events-sentinel', 1],
+      ]);
       for (const message of raw) expect(message).not.toContain(created.body.data.otp);
     });
   });
