@@ -77,26 +77,31 @@ export function pageRouter(deps: PageDeps): Router {
   const verified = (p: Page, provider: string): void =>
     message(p, 200, 'verified', { addressName: service.providerFor(provider)?.provider.addressName });
 
-  /** Answer the states that end a flow; true when the page has been answered. */
-  const endState = (p: Page, found: PageOtp | null, options: { needsAddress: boolean }): found is null => {
-    if (!found) return message(p, 404, 'expired'), true;
-    const { otp } = found;
-    if (otp.closed) return verified(p, otp.provider), true;
-    if (otp.attempts >= otp.max_attempts) return message(p, 429, 'locked', { retryAfter: otp.ttl }), true;
-    if (options.needsAddress !== (otp.to === '')) {
-      return p.res.redirect(302, pagePath(p.ctx, options.needsAddress ? '' : '/address')), true;
+  /** The OTP when its page can be shown; otherwise answers the state that ends the flow and returns null. */
+  const openState = async (p: Page, options: { needsAddress: boolean }): Promise<PageOtp | null> => {
+    const found = p.key ? await service.findForPage(p.key) : null;
+    if (!found) {
+      message(p, 404, 'expired');
+    } else if (found.otp.closed) {
+      verified(p, found.otp.provider);
+    } else if (found.otp.attempts >= found.otp.max_attempts) {
+      message(p, 429, 'locked', { retryAfter: found.otp.ttl });
+    } else if (options.needsAddress !== (found.otp.to === '')) {
+      p.res.redirect(302, pagePath(p.ctx, options.needsAddress ? '' : '/address'));
+    } else {
+      return found;
     }
-    return false;
+    return null;
   };
   const showCode = async (p: Page, status: number, state: Omit<CodePageState, 'codeLength' | 'numeric'>): Promise<void> => {
-    const found = p.key ? await service.findForPage(p.key) : null;
-    if (endState(p, found, { needsAddress: false })) return;
+    const found = await openState(p, { needsAddress: false });
+    if (!found) return;
     const model = codePageModel(p.ctx, found.otp, service.providerFor(found.otp.provider), { ...state, codeLength: found.codeLength, numeric: found.numeric });
     show(p, status, 'otp.njk', model);
   };
   const showAddress = async (p: Page, status: number, state: { error?: string; value?: string }): Promise<void> => {
-    const found = p.key ? await service.findForPage(p.key) : null;
-    if (endState(p, found, { needsAddress: true })) return;
+    const found = await openState(p, { needsAddress: true });
+    if (!found) return;
     show(p, status, 'address.njk', addressPageModel(p.ctx, found.otp, service.providerFor(found.otp.provider), state));
   };
 
@@ -117,8 +122,8 @@ export function pageRouter(deps: PageDeps): Router {
     const p = open(req, res);
     if (!p.key) return message(p, 404, 'expired');
     const to = field(req.body, 'to').trim();
-    const addressName = (await service.findForPage(p.key))?.otp.provider;
-    const label = (addressName && service.providerFor(addressName)?.provider.addressName) || 'address';
+    const providerId = (await service.findForPage(p.key))?.otp.provider;
+    const label = (providerId && service.providerFor(providerId)?.provider.addressName) || 'address';
     if (!to) return showAddress(p, 400, { error: `Enter your ${lowerFirst(label)}.` });
     try {
       await service.setAddress(p.key, to);
