@@ -3,6 +3,8 @@ import { createApp } from './app';
 import type { LoadedConfig } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './logger';
+import { metricsHandler } from './metrics/endpoint';
+import { createMetrics, NO_METRICS, type GatewayMetrics } from './metrics/metrics';
 import { createSealer } from './otp/crypto';
 import { createRateLimits } from './security/rate-limits';
 import { OtpService } from './otp/service';
@@ -17,12 +19,14 @@ export interface Gateway {
   service: OtpService;
   store: Store;
   providers: ProviderRegistry;
+  /** Prometheus metrics (`NO_METRICS` when `[metrics]` is off); rate limits report to `metrics.rateLimited`. */
+  metrics: GatewayMetrics;
   /** Close the store and provider connections. */
   close(): Promise<void>;
 }
 
 /** Build the store named by `[store]`; the Redis store is connected and its scripts loaded. */
-export async function createStore(config: Config, logger: Logger): Promise<Store> {
+export async function createStore(config: Config, logger: Logger, metrics: GatewayMetrics = NO_METRICS): Promise<Store> {
   if (config.store.backend === 'memory') return new MemoryStore();
   const redis = config.store.redis;
   const store = new RedisStore({
@@ -35,6 +39,7 @@ export async function createStore(config: Config, logger: Logger): Promise<Store
     publishKey: redis.publish_key,
     timeoutMs: redis.timeout,
     logger: logger.child({ component: 'redis' }),
+    onCommandError: () => metrics.storeError(),
   });
   await store.connect();
   return store;
@@ -44,7 +49,8 @@ export async function createStore(config: Config, logger: Logger): Promise<Store
 export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'>, logger: Logger): Promise<Gateway> {
   const { config } = loaded;
   const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs });
-  const store = await createStore(config, logger);
+  const metrics = config.metrics.enabled ? createMetrics() : NO_METRICS;
+  const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
   const limits = createRateLimits(config.rate_limit, {
     redis: store instanceof RedisStore ? store.connection : undefined,
@@ -59,6 +65,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     sealer,
     logger,
     beforeSend: limits.beforeSend,
+    metrics,
     settings: {
       rootUrl: config.app.root_url,
       ttlSeconds: config.app.otp_ttl,
@@ -79,14 +86,24 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     pageGuards: limits.pageGuards,
     afterAuth: limits.apiGuards,
     trustedProxies: config.app.trusted_proxies,
+    metrics,
+    metricsEndpoint: metricsOnAppPort(config, metrics),
   });
   return {
     app,
     service,
     store,
     providers,
+    metrics,
     async close() {
       await Promise.allSettled([store.close(), providers.close()]);
     },
   };
+}
+
+/** `/metrics` on the app's port: metrics on and no `[metrics] address` of their own (cli.ts serves that one). */
+function metricsOnAppPort(config: Config, metrics: GatewayMetrics): ReturnType<typeof metricsHandler> | undefined {
+  const registry = metrics.registry;
+  if (!registry || config.metrics.address !== '') return undefined;
+  return metricsHandler({ collect: () => registry.metrics(), username: config.metrics.username, password: config.metrics.password });
 }

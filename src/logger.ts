@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { currentRequestId } from './http/request-context';
 
 /** The logger type used across the gateway. */
 export type Logger = pino.Logger;
@@ -10,6 +11,20 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
   /** Silence everything (tests that do not read logs). */
   silent?: boolean;
+  /**
+   * Buffer stdout writes instead of one blocking write per line (the CLI
+   * does; tests do not). Whatever is buffered is flushed when the process exits.
+   */
+  async?: boolean;
+  /** Add `pid` to every line (several worker processes share one log). */
+  pid?: boolean;
+}
+
+/** Adds the id of the request being handled, when there is one (see http/request-context.ts). */
+function requestFields(): object {
+  // A fresh object each time: pino merges the line's fields into what the mixin returns.
+  const reqId = currentRequestId();
+  return reqId === undefined ? {} : { reqId };
 }
 
 /**
@@ -20,8 +35,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.silent ? 'silent' : options.debug ? 'debug' : 'info';
   const settings: pino.LoggerOptions = {
     level,
-    base: undefined,
+    base: options.pid ? { pid: process.pid } : undefined,
+    mixin: requestFields,
     redact: { paths: ['otp', '*.otp', 'code', '*.code', 'secret', '*.secret', 'password', '*.password'], censor: '[redacted]' },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  if (options.destination) return pino(settings, options.destination);
+  if (!options.async) return pino(settings);
+  const stream = pino.destination({ dest: 1, sync: false });
+  process.on('exit', () => stream.flushSync());
+  return pino(settings, stream);
 }

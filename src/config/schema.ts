@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PROVIDER_KINDS, WEBHOOK_KIND } from '../providers/kinds';
 import { rateLimitSchema } from '../security/rate-limit-config';
 import { invalidProxyEntries } from '../security/trusted-proxies';
+import { metricsSchema } from '../metrics/config';
 import { bool, duration, int, oneOf, port, seconds, text, textList, url } from './fields';
 
 /**
@@ -97,6 +98,7 @@ export const configSchema = z
     providers: table(providerTables),
     webhooks: tablesOf(WEBHOOK_KIND.schema),
     rate_limit: rateLimitSchema,
+    metrics: metricsSchema,
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, string>();
@@ -118,6 +120,9 @@ export const configSchema = z
     }
     if (isRecord(config.app) && isRecord(config.store) && typeof config.app.workers === 'number' && config.app.workers !== 1 && config.store.backend === 'memory') {
       ctx.addIssue({ code: 'custom', path: ['app', 'workers'], message: 'the memory store lives in one process: use workers = 1, or the Redis store for more workers' });
+    }
+    if (isRecord(config.app) && isRecord(config.metrics) && config.metrics.enabled === true && config.metrics.address === '' && config.app.workers !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['metrics', 'address'], message: 'with app.workers other than 1 the primary process aggregates the metrics and serves them on a port of its own: set metrics.address, e.g. "127.0.0.1:9100"' });
     }
   }, ALWAYS);
 

@@ -11,6 +11,21 @@ export interface Tenant {
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /**
+ * The credential check behind `apiAuth` (also used by the API fast path):
+ * secrets are hashed once here; each call hashes the given password once and
+ * compares equal-length digests in constant time, an unknown namespace against a dummy digest.
+ */
+export function createAuthorizer(tenants: readonly Tenant[]): (user: string, password: string) => boolean {
+  const secrets = new Map(tenants.map((t) => [t.namespace, digest(t.secret)]));
+  const dummy = digest('otpgateway: no such namespace');
+  return (user: string, password: string): boolean => {
+    const expected = secrets.get(user);
+    const match = timingSafeEqual(digest(password), expected ?? dummy);
+    return match && expected !== undefined;
+  };
+}
+
+/**
  * HTTP Basic auth for `/api`: user = namespace, password = its secret.
  * Secrets are hashed once at startup; each request hashes the given password
  * once and compares equal-length digests in constant time. An unknown
@@ -18,15 +33,9 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
  * On success `res.locals.namespace` holds the namespace.
  */
 export function apiAuth(tenants: readonly Tenant[]): RequestHandler[] {
-  const secrets = new Map(tenants.map((t) => [t.namespace, digest(t.secret)]));
-  const dummy = digest('otpgateway: no such namespace');
   return [
     basicAuth({
-      authorizer: (user: string, password: string): boolean => {
-        const expected = secrets.get(user);
-        const match = timingSafeEqual(digest(password), expected ?? dummy);
-        return match && expected !== undefined;
-      },
+      authorizer: createAuthorizer(tenants),
       challenge: true,
       realm: 'otpgateway',
       unauthorizedResponse: () => ({

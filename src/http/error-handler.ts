@@ -32,7 +32,7 @@ export function toAppError(err: unknown): AppError {
 }
 
 /** Log an error at the level its status deserves: 4xx at info, 5xx at error (with the cause). */
-export function logError(logger: Logger, req: Request, appError: AppError, cause: unknown): void {
+export function logError(logger: Logger, req: Pick<Request, 'method' | 'path'>, appError: AppError, cause: unknown): void {
   const fields = { method: req.method, path: req.path, status: appError.status, code: appError.code };
   if (appError.status >= 500) {
     logger.error({ ...fields, err: cause instanceof AppError ? undefined : cause }, appError.message);
@@ -42,7 +42,7 @@ export function logError(logger: Logger, req: Request, appError: AppError, cause
 }
 
 /** Apply the headers an error implies (Retry-After). */
-export function applyErrorHeaders(res: Response, appError: AppError): void {
+export function applyErrorHeaders(res: { setHeader(name: string, value: string): unknown }, appError: AppError): void {
   if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));
 }
 

@@ -10,6 +10,7 @@ import {
   unknownProvider,
 } from '../errors';
 import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../metrics/metrics';
 import type { OtpView } from '../providers/provider';
 import type { EnabledProvider, ProviderRegistry } from '../providers/registry';
 import type { OtpKey, Store, StoredOtp } from '../store/store';
@@ -59,6 +60,8 @@ export interface OtpServiceDeps {
   settings: OtpSettings;
   logger: Logger;
   beforeSend?: SendGuard;
+  /** Counters and delivery latency (`[metrics]`); absent = not recorded. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -95,8 +98,10 @@ export class OtpService {
       request.ttlSeconds ?? settings.ttlSeconds,
     );
     if (result.kind === 'locked') {
+      this.deps.metrics?.locked(namespace, request.provider);
       throw attemptsExceeded(result.otp.ttlSeconds, result.otp.attempts, result.otp.maxAttempts);
     }
+    this.deps.metrics?.created(namespace, request.provider);
     const view = { ...this.view(result.otp), otp: code };
     if (to) await this.send(enabled, view, to);
     return view;
@@ -108,8 +113,15 @@ export class OtpService {
     if (result.kind === 'not_found') throw otpNotFound();
     const view = this.view(result.otp);
     if (this.deps.settings.publishEvents) await this.publish('check', key, view);
-    if (result.kind === 'locked') throw tooManyAttempts(result.otp.ttlSeconds);
-    if (result.kind === 'incorrect') throw incorrectOtp(view);
+    if (result.kind === 'locked') {
+      this.deps.metrics?.locked(key.namespace, result.otp.provider);
+      throw tooManyAttempts(result.otp.ttlSeconds);
+    }
+    if (result.kind === 'incorrect') {
+      this.deps.metrics?.wrongCode(key.namespace, result.otp.provider);
+      throw incorrectOtp(view);
+    }
+    this.deps.metrics?.verified(key.namespace, result.otp.provider);
     if (this.deps.settings.publishEvents) await this.publish('close', key, null);
     return view;
   }
@@ -206,9 +218,12 @@ export class OtpService {
       ttl_minutes: Math.max(1, Math.ceil(otp.ttl / 60)),
       extra: otp.extra,
     });
+    const started = performance.now();
     try {
       await provider.send({ to, subject: rendered.subject, body: rendered.body, text: rendered.text, otp });
+      this.deps.metrics?.sent(otp.namespace, provider.id, (performance.now() - started) / 1000);
     } catch (err) {
+      this.deps.metrics?.deliveryFailed(otp.namespace, provider.id, (performance.now() - started) / 1000);
       // The upstream's reason stays in the log; the caller gets a generic 502.
       this.deps.logger.error(
         { provider: provider.id, namespace: otp.namespace, id: otp.id, err: redactCode(err instanceof Error ? err.message : String(err), otp.otp) },

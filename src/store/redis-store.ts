@@ -29,6 +29,8 @@ export interface RedisStoreOptions {
   /** Per-command and connect timeout in milliseconds. */
   timeoutMs: number;
   logger: Logger;
+  /** Called for each command that failed for connection reasons (store error metrics). */
+  onCommandError?: () => void;
 }
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -48,6 +50,13 @@ type ScriptReply = [string, string[]?, number?];
 export class RedisStore implements Store {
   readonly name = 'redis';
   private readonly client;
+  /**
+   * The client without node-redis's own per-command timeout, for the script
+   * calls: `guard` already bounds each wait, and node-redis's timeout costs an
+   * AbortSignal.timeout (a weak timer and its GC work) per command — several
+   * percent of a hot-path request in profiles.
+   */
+  private readonly scripts;
   private readonly shas = new Map<ScriptName, string>();
   private readonly options: RedisStoreOptions;
 
@@ -68,6 +77,7 @@ export class RedisStore implements Store {
         reconnectStrategy: (retries: number): number => Math.min(50 * 2 ** retries, 1000),
       },
     });
+    this.scripts = this.client.withCommandOptions({ timeout: 0 });
     let lastError = '';
     this.client.on('error', (err: Error) => {
       // node-redis emits an error per failed reconnect; log each distinct one once.
@@ -105,7 +115,7 @@ export class RedisStore implements Store {
   }
 
   async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
-    const [kind, hash, pttl] = await this.run('upsert', key, [String(ttlSeconds * 1000), ...fieldsToArgs(fields)]);
+    const [kind, hash, pttl] = await this.run('upsert', key, [String(ttlSeconds * 1000), String(fields.maxAttempts), ...fieldsToArgs(fields)]);
     return { kind: kind as UpsertResult['kind'], otp: recordFromHash(key, hash ?? [], pttl ?? 0) };
   }
 
@@ -166,11 +176,11 @@ export class RedisStore implements Store {
     // Redis was down at startup: the scripts were never loaded.
     if (!this.shas.has(name)) await this.guard(this.loadScripts());
     try {
-      return (await this.guard(this.client.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
+      return (await this.guard(this.scripts.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
       await this.guard(this.loadScripts());
-      return (await this.guard(this.client.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
+      return (await this.guard(this.scripts.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
     }
   }
 
@@ -183,6 +193,7 @@ export class RedisStore implements Store {
     } catch (err) {
       if (err instanceof Error && /^(NOSCRIPT|ERR|WRONGTYPE)/.test(err.message)) throw err;
       this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'redis command failed');
+      this.options.onCommandError?.();
       throw storeUnavailable();
     }
   }

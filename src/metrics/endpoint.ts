@@ -1,0 +1,61 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { contentType } from 'prom-client';
+import { parseAddress } from '../config/schema';
+
+/** How the `/metrics` endpoint gets its text and who may read it. */
+export interface MetricsEndpointOptions {
+  /** The Prometheus text: one registry, or the aggregate of every cluster worker. */
+  collect(): Promise<string>;
+  /** Basic auth credentials; both empty = no auth. */
+  username: string;
+  password: string;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** A node:http handler answering `GET /metrics` (and 404 for anything else). */
+export function metricsHandler(options: MetricsEndpointOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const expected = options.username ? digest(`${options.username}:${options.password}`) : undefined;
+  const authorized = (req: IncomingMessage): boolean => {
+    if (!expected) return true;
+    const m = /^ *Basic +([A-Za-z0-9+/=._~-]+) *$/i.exec(req.headers.authorization ?? '');
+    const given = m ? Buffer.from(m[1] as string, 'base64').toString() : '';
+    return timingSafeEqual(digest(given), expected);
+  };
+  return (req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found. Metrics are at GET /metrics.\n');
+      return;
+    }
+    if (!authorized(req)) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="otpgateway metrics"', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Invalid or missing credentials: use the [metrics] username and password.\n');
+      return;
+    }
+    options.collect().then(
+      (text) => {
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : text);
+      },
+      (err: unknown) => {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(`Metrics are unavailable: ${err instanceof Error ? err.message : String(err)}\n`);
+      },
+    );
+  };
+}
+
+/** Serve the metrics endpoint on its own `host:port`; resolves once listening. */
+export function listenMetrics(address: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+  const { host, port } = parseAddress(address) ?? { host: '127.0.0.1', port: 9100 };
+  const server = http.createServer(handler);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
