@@ -47,7 +47,8 @@ export class MemoryStore implements Store {
       this.entries.set(keyOf(key), { otp, expiresAt });
       return { kind: 'created', otp: this.view({ otp, expiresAt }) };
     }
-    if (isLocked(existing.otp)) return { kind: 'locked', otp: this.view(existing) };
+    // Also refuse when the regenerated record would have no attempt left (a code nobody could verify).
+    if (isLocked(existing.otp) || existing.otp.attempts >= fields.maxAttempts) return { kind: 'locked', otp: this.view(existing) };
     existing.otp = { ...existing.otp, ...fields, closed: false, generate: existing.otp.generate + 1 };
     existing.expiresAt = expiresAt;
     return { kind: 'regenerated', otp: this.view(existing) };

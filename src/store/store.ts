@@ -78,7 +78,8 @@ export interface Store {
   /**
    * Create a record (attempts 0, generate 1) or regenerate an unexpired one
    * (fields replaced, closed false, ttl restarted, generate + 1, attempts kept),
-   * unless it is locked (attempts >= max without success, or generate >= maxGenerate).
+   * unless it is locked (attempts >= max without success, or generate >= maxGenerate)
+   * or the new `maxAttempts` would leave no attempt (attempts >= fields.maxAttempts).
    */
   upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult>;
   /**

@@ -62,6 +62,29 @@ export function runStoreContract(factory: StoreFactory): void {
       expect((await store.get(key))?.codeDigest).toBe(RIGHT);
     });
 
+    it('refuses to regenerate a record whose new max_attempts would leave no attempt', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 10 }), 60);
+      await store.verify(key, WRONG, { skipDelete: false });
+      await store.verify(key, WRONG, { skipDelete: false });
+      // A regenerated code that can never be verified is worse than a refusal.
+      expect(recordOf(await store.upsert(key, fields({ maxAttempts: 2 }), 60), 'locked')).toMatchObject({ attempts: 2, maxAttempts: 10, generate: 1 });
+      expect(recordOf(await store.upsert(key, fields({ maxAttempts: 3 }), 60), 'regenerated')).toMatchObject({ attempts: 2, maxAttempts: 3 });
+    });
+
+    it('refuses to regenerate a verified record that used its last attempt, instead of reopening it locked', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ maxAttempts: 2 }), 60);
+      await store.verify(key, WRONG, { skipDelete: false });
+      recordOf(await store.verify(key, RIGHT, { skipDelete: true }), 'verified');
+      expect(recordOf(await store.upsert(key, fields({ maxAttempts: 2 }), 60), 'locked')).toMatchObject({ attempts: 2, closed: true });
+      // A verified record with attempts left regenerates as usual.
+      const other = freshKey();
+      await store.upsert(other, fields({ maxAttempts: 2 }), 60);
+      await store.verify(other, RIGHT, { skipDelete: true });
+      expect(recordOf(await store.upsert(other, fields({ maxAttempts: 2 }), 60), 'regenerated')).toMatchObject({ attempts: 1, closed: false });
+    });
+
     it('refuses to regenerate a record whose generate count reached max_generate', async () => {
       const key = freshKey();
       await store.upsert(key, fields({ maxGenerate: 2 }), 60);

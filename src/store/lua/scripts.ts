@@ -19,18 +19,21 @@ local function answer(status, key)
 end
 `;
 
-/** KEYS[1] record; ARGV[1] ttl ms; ARGV[2..] field/value pairs to set. */
+/**
+ * KEYS[1] record; ARGV[1] ttl ms; ARGV[2] the new max attempts; ARGV[3..] field/value pairs to set.
+ * A regeneration that would leave no attempt (a code nobody could verify) is refused as locked.
+ */
 export const UPSERT = `${IS_LOCKED}
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 1 then
-  if is_locked(key) then return answer('locked', key) end
-  redis.call('HSET', key, unpack(ARGV, 2))
+  if is_locked(key) or tonumber(redis.call('HGET', key, 'a')) >= tonumber(ARGV[2]) then return answer('locked', key) end
+  redis.call('HSET', key, unpack(ARGV, 3))
   redis.call('HSET', key, 'cl', '0')
   redis.call('HINCRBY', key, 'g', 1)
   redis.call('PEXPIRE', key, ARGV[1])
   return answer('regenerated', key)
 end
-redis.call('HSET', key, unpack(ARGV, 2))
+redis.call('HSET', key, unpack(ARGV, 3))
 redis.call('HSET', key, 'a', 0, 'g', 1, 'cl', '0')
 redis.call('PEXPIRE', key, ARGV[1])
 return answer('created', key)
