@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/redis-server';
-import { runCli, startCli } from './cli-process';
+import { CLI_TEST_TIMEOUT_MS, runCli, startCli } from './cli-process';
+
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 const TENANT = '[auth.MyApp]\nsecret = "a-secret"\n';
 

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/redis-server';
-import { basicAuth, startCli, type RunningCli } from './cli-process';
+import { basicAuth, CLI_TEST_TIMEOUT_MS, type RunningCli, startCli } from './cli-process';
+
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 describe('started with no config.toml and no --config', () => {
   let dir: string;
@@ -15,7 +17,7 @@ describe('started with no config.toml and no --config', () => {
     cli = await startCli({ cwd: dir, env: { OTP_GATEWAY_APP__ADDRESS: `127.0.0.1:${port}` } });
   });
   afterAll(async () => {
-    await cli.stop();
+    await cli?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { testRedisPort } from '../helpers/gateway';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtp-peer';
-import { basicAuth, startCli, type RunningCli } from './cli-process';
+import { basicAuth, CLI_TEST_TIMEOUT_MS, type RunningCli, startCli } from './cli-process';
+
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 // The Go otpgateway v3 config.sample.toml, unchanged; only the environment points it at local peers.
 const GO_SAMPLE = path.join(__dirname, '..', 'fixtures', 'go-v3-config.sample.toml');
@@ -32,7 +34,7 @@ describe('the server started on the Go otpgateway v3 config.sample.toml', () => 
     });
   });
   afterAll(async () => {
-    await cli.stop();
+    await cli?.stop();
     await smtp.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHttpPeer, type HttpPeer } from '../helpers/http-peer';
 import { testRedisPort } from '../helpers/gateway';
-import { basicAuth, startCli } from './cli-process';
+import { basicAuth, CLI_TEST_TIMEOUT_MS, startCli } from './cli-process';
+
+jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
 const AUTH = basicAuth('shop', 'shop-secret');
 
