@@ -3,6 +3,9 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import { foreignRequests, HOST_TENANT, startE2E, wrongCode, type E2E } from './support';
 
+// A browser test does many round trips: leave room on a busy CI machine (each takes a few seconds normally).
+jest.setTimeout(90_000);
+
 /**
  * The canonical integration in real Chromium: the example host app on
  * http://127.0.0.1:Q embeds /static/otp.js of the gateway on http://localhost:P.

@@ -2,6 +2,9 @@
 // Functions passed to page.evaluate run in the browser: the DOM types describe them.
 import { foreignRequests, HOST_TENANT, scrollsHorizontally, startE2E, wrongCode, type E2E } from './support';
 
+// A browser test does many round trips: leave room on a busy CI machine (each takes a few seconds normally).
+jest.setTimeout(90_000);
+
 /** The gateway's own pages in real Chromium, without the modal. */
 describe('the verification pages in a browser', () => {
   let e2e: E2E;

@@ -77,7 +77,7 @@ export async function startE2E(options: { config?: (urls: { hostUrl: string }) =
         javaScriptEnabled: opts.javaScriptEnabled ?? true,
         viewport: { width: opts.width ?? 1024, height: 720 },
       });
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(30_000);
       contexts.push(context);
       const requests: string[] = [];
       const consoleErrors: string[] = [];
