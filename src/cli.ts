@@ -2,7 +2,9 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load';
 import { parseAddress } from './config/schema';
+import { isClusterWorker, runPrimary, shareMetricsWithPrimary, workerCount } from './cluster';
 import { buildGateway, type Gateway } from './gateway';
+import { listenMetrics, metricsHandler } from './metrics/endpoint';
 import { createLogger, type Logger } from './logger';
 import { newConfigText } from './security/new-config';
 import { VERSION } from './version';
@@ -107,10 +109,25 @@ async function main(): Promise<void> {
 
   const loaded = loadConfig({ files: args.configs, env: process.env });
   const { config } = loaded;
-  const logger = createLogger({ debug: config.app.enable_debug_logs });
-  announce(logger, loaded);
+  const workers = workerCount(config.app.workers);
+  const clustered = workers > 1 || isClusterWorker();
+  const logger = createLogger({ debug: config.app.enable_debug_logs, async: true, pid: clustered });
+  const graceMs = config.app.server_timeout + 5_000;
+  if (workers > 1 && !isClusterWorker()) {
+    announce(logger, loaded);
+    const { metrics } = config;
+    return runPrimary({ workers, logger, graceMs, metrics: metrics.enabled ? metrics : undefined });
+  }
+  if (!isClusterWorker()) announce(logger, loaded);
 
   const gateway = await buildGateway(loaded, logger);
+  const registry = gateway.metrics.registry;
+  if (registry && isClusterWorker()) shareMetricsWithPrimary(registry);
+  else if (registry && config.metrics.address) {
+    const { username, password } = config.metrics;
+    await listenMetrics(config.metrics.address, metricsHandler({ collect: () => registry.metrics(), username, password }));
+    logger.info({ address: config.metrics.address }, `metrics at http://${config.metrics.address}/metrics`);
+  }
   const { host, port } = parseAddress(config.app.address) ?? { host: '0.0.0.0', port: 9000 };
   const server = gateway.app.listen(port, host);
   server.requestTimeout = config.app.server_timeout;
@@ -125,7 +142,7 @@ async function main(): Promise<void> {
     const actual = typeof address === 'object' && address ? `${address.address}:${address.port}` : config.app.address;
     logger.info({ address: actual, store: gateway.store.name, providers: gateway.providers.ids, version: VERSION }, `otpgateway listening on ${actual}`);
   });
-  handleSignals(server, gateway, logger, config.app.server_timeout + 5_000);
+  handleSignals(server, gateway, logger, graceMs);
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { storeUnavailable } from '../errors';
 import { withTimeout } from '../timeout';
 import * as lua from './lua/scripts';
-import { fieldsToArgs, recordFromHash } from './redis-fields';
+import { fieldsToArgs, recordFromHash, storedDigest } from './redis-fields';
 import type {
   OtpFields,
   OtpKey,
@@ -120,7 +120,7 @@ export class RedisStore implements Store {
   }
 
   async verify(key: OtpKey, codeDigest: string, options: { skipDelete: boolean }): Promise<VerifyResult> {
-    const reply = await this.run('verify', key, [codeDigest, options.skipDelete ? '1' : '0']);
+    const reply = await this.run('verify', key, [storedDigest(codeDigest), options.skipDelete ? '1' : '0']);
     return withRecord<VerifyResult>(key, reply);
   }
 
