@@ -44,7 +44,8 @@ const wholeNumber = z.union([z.number(), z.string().trim().regex(/^\d+$/).transf
 /** One optional whole-number field in [min, max]. */
 function optionalInt(body: Body, name: string, min: number, max: number, unit = ''): number | undefined {
   const value = body[name];
-  if (value === undefined || value === '') return undefined;
+  // JSON clients often send null for "not set"; treat it like an absent field, as optionalText does.
+  if (value === undefined || value === null || value === '') return undefined;
   const parsed = wholeNumber.safeParse(value);
   if (!parsed.success || parsed.data < min || parsed.data > max) {
     throw invalidInput(`Invalid \`${name}\` value: must be a whole number${unit} between ${min} and ${max}.`);
@@ -104,9 +105,9 @@ export function parseVerifyBody(rawBody: unknown): { otp: string; skipDelete: bo
   return { otp, skipDelete: parseBoolean(body.skip_delete, 'skip_delete') };
 }
 
-/** `true|false|1|0` (absent = false). */
+/** `true|false|1|0` (absent or null = false). */
 export function parseBoolean(value: unknown, name: string): boolean {
-  if (value === undefined || value === '' || value === false || value === 0) return false;
+  if (value === undefined || value === null || value === '' || value === false || value === 0) return false;
   if (value === true || value === 1) return true;
   if (typeof value === 'string') {
     const v = value.toLowerCase();

@@ -41,6 +41,14 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
       expect(res.body.data.ttl).toBeLessThanOrEqual(300);
     });
 
+    it('treats null in a JSON body as an absent field', async () => {
+      const body = { provider: 'log', to: null, otp: null, ttl: null, max_attempts: null, max_generate: null, channel_description: null, extra: null };
+      const res = await api.as.a.put(`/api/otp/${newId()}`, body).expect(200);
+      expect(res.body.data).toMatchObject({ to: '', channel_description: '', extra: {}, max_attempts: 5, max_generate: 3 });
+      expect(res.body.data.otp).toMatch(/^\d{6}$/);
+      expect(res.body.data.ttl).toBeGreaterThan(290);
+    });
+
     it('generates a random 32-character alphanumeric id for PUT /api/otp', async () => {
       const first = await api.as.a.put('/api/otp', 'provider=log&to=a@example.com').expect(200);
       const second = await api.as.a.put('/api/otp', { provider: 'log' }).expect(200);
@@ -187,6 +195,20 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
         data: { ttl_seconds: seconds, attempts: 2, max_attempts: 2 },
       });
       expect(api.hooks.received.length).toBe(sent);
+    });
+
+    it('answers 429 instead of regenerating a verified record that used its last attempt, so no dead code is sent', async () => {
+      const id = newId('spent');
+      const created = await api.as.a.put(`/api/otp/${id}`, { provider: 'hook_ok', to: '5550004', max_attempts: 2 }).expect(200);
+      await api.as.a.post(`/api/otp/${id}`, { otp: 'wrong' }).expect(400);
+      await api.as.a.post(`/api/otp/${id}`, { otp: created.body.data.otp, skip_delete: true }).expect(200);
+      const sent = api.hooks.received.length;
+      const res = await api.as.a.put(`/api/otp/${id}`, { provider: 'hook_ok', to: '5550004', max_attempts: 2 }).expect(429);
+      expect(res.body.data).toEqual({ ttl_seconds: Number(res.headers['retry-after']), attempts: 2, max_attempts: 2 });
+      expect(api.hooks.received.length).toBe(sent);
+      // Cancelling first is the way to start over.
+      await api.as.a.delete(`/api/otp/${id}`).expect(200);
+      expect((await api.as.a.put(`/api/otp/${id}`, { provider: 'hook_ok', to: '5550004' }).expect(200)).body.data.attempts).toBe(0);
     });
 
     it('answers 429 once max_generate codes were generated for an id', async () => {

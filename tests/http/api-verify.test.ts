@@ -73,6 +73,7 @@ describe.each(['memory', 'redis'] as const)('verifying OTPs through /api on the 
       ['false', 'skip_delete=false', false],
       ['0', 'skip_delete=0', false],
       ['JSON false', { skip_delete: false }, false],
+      ['JSON null', { skip_delete: null }, false],
       ['absent', '', false],
     ])('keeps the verified record only when skip_delete is true (%s)', async (_name, extra, kept) => {
       const { id, code } = await createOtp();

@@ -27,10 +27,14 @@ export function fields(overrides: Partial<OtpFields> = {}): OtpFields {
   };
 }
 
-/** The fields part of a stored record, for comparing what was written with what is read. */
-export function fieldsOf(otp: StoredOtp): OtpFields {
-  const { to, channelDescription, addressDescription, extra, provider, code, codeDigest, maxAttempts, maxGenerate } = otp;
-  return { to, channelDescription, addressDescription, extra, provider, code, codeDigest, maxAttempts, maxGenerate };
+/**
+ * The fields part of a record, for comparing what was written with what is read.
+ * `codeDigest` is left out: a store may keep a shortened digest (the Redis store
+ * keeps 22 characters to save memory); it is only ever compared, by `verify`.
+ */
+export function fieldsOf(otp: OtpFields): Omit<OtpFields, 'codeDigest'> {
+  const { to, channelDescription, addressDescription, extra, provider, code, maxAttempts, maxGenerate } = otp;
+  return { to, channelDescription, addressDescription, extra, provider, code, maxAttempts, maxGenerate };
 }
 
 /** Resolve after `ms` milliseconds (waiting for a real TTL to run out, never to assert a duration). */
