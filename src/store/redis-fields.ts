@@ -25,10 +25,14 @@ export function storedDigest(digest: string): string {
   return digest.slice(0, 22);
 }
 
+const OPTIONAL = new Set<keyof OtpFields>(['to', 'channelDescription', 'addressDescription', 'extra']);
+
 /** Flatten fields into HSET's alternating name/value arguments. */
 export function fieldsToArgs(fields: OtpFields): string[] {
   const args: string[] = [];
   for (const name of Object.keys(FIELD) as (keyof OtpFields)[]) {
+    // Empty optional fields are left out (recordFromHash reads them back as '' / '{}'); upsert clears old ones.
+    if (OPTIONAL.has(name) && (fields[name] === '' || (name === 'extra' && fields.extra === '{}'))) continue;
     args.push(FIELD[name], name === 'codeDigest' ? storedDigest(fields.codeDigest) : String(fields[name]));
   }
   return args;

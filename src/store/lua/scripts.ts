@@ -27,6 +27,8 @@ export const UPSERT = `${IS_LOCKED}
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 1 then
   if is_locked(key) or tonumber(redis.call('HGET', key, 'a')) >= tonumber(ARGV[2]) then return answer('locked', key) end
+  -- Optional fields are stored only when set (memory per OTP): clear the old ones first.
+  redis.call('HDEL', key, 'to', 'cd', 'ad', 'x')
   redis.call('HSET', key, unpack(ARGV, 3))
   redis.call('HSET', key, 'cl', '0')
   redis.call('HINCRBY', key, 'g', 1)
@@ -75,7 +77,8 @@ return result
 export const SET_ADDRESS = `${IS_LOCKED}
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then return {'not_found'} end
-if redis.call('HGET', key, 'to') ~= '' then return answer('address_already_set', key) end
+local to = redis.call('HGET', key, 'to')
+if to and to ~= '' then return answer('address_already_set', key) end
 redis.call('HSET', key, 'to', ARGV[1])
 return answer('updated', key)
 `;
