@@ -165,9 +165,10 @@ export class RedisStore implements Store {
   }
 
   private async loadScripts(): Promise<void> {
-    for (const [name, source] of Object.entries(SCRIPTS) as [ScriptName, string][]) {
-      this.shas.set(name, await this.client.scriptLoad(source));
-    }
+    // All at once: one pipelined round trip, so a reload after a Redis restart fits in one command timeout.
+    const entries = Object.entries(SCRIPTS) as [ScriptName, string][];
+    const shas = await Promise.all(entries.map(([, source]) => this.client.scriptLoad(source)));
+    entries.forEach(([name], i) => this.shas.set(name, shas[i] as string));
   }
 
   /** EVALSHA a preloaded script; after a Redis restart (NOSCRIPT) reload them and retry once. */

@@ -13,6 +13,8 @@ import { startRedis } from '../helpers/redis-server';
 
 const AUTH = basicAuth('shop', 'shop-secret');
 const FORM = { Authorization: AUTH, 'Content-Type': 'application/x-www-form-urlencoded' };
+// Each test starts the built server at least once: generous on a loaded machine.
+jest.setTimeout(90_000);
 
 let dir: string;
 beforeAll(() => {
@@ -27,11 +29,11 @@ function writeConfig(name: string, lines: string[]): string {
 }
 
 function redisTable(port: number, prefix: string): string[] {
-  return ['[store.redis]', 'host = "127.0.0.1"', `port = ${port}`, `key_prefix = "${prefix}"`, 'timeout = "1s"'];
+  return ['[store.redis]', 'host = "127.0.0.1"', `port = ${port}`, `key_prefix = "${prefix}"`, 'timeout = "2s"'];
 }
 
 async function status(url: string, init?: RequestInit): Promise<number> {
-  return (await fetch(url, { ...init, signal: AbortSignal.timeout(2000) })).status;
+  return (await fetch(url, { ...init, signal: AbortSignal.timeout(6000) })).status;
 }
 
 describe('graceful shutdown under load', () => {
@@ -77,7 +79,7 @@ describe('Redis outages under the running CLI', () => {
       expect(await status(`${cli.url}/api/otp/outage-000001`, { method: 'PUT', headers: FORM, body: 'provider=log&to=x' })).toBe(503);
 
       const healthy = async (): Promise<void> => {
-        const deadline = Date.now() + 10_000;
+        const deadline = Date.now() + 30_000;
         while ((await status(`${cli.url}/api/health`)) !== 200) {
           if (Date.now() > deadline) throw new Error('the CLI did not recover');
           await new Promise((r) => setTimeout(r, 100));

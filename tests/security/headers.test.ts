@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 
+// Many sequential requests: generous on a loaded machine (a hang still fails).
+jest.setTimeout(90_000);
+
 /** Headers every answer of every surface carries. */
 function expectCommon(res: request.Response): void {
   expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 
+// Many sequential requests: generous on a loaded machine (a hang still fails).
+jest.setTimeout(90_000);
+
 /**
  * Named hostile requests and the exact 4xx each must get (the fuzz test covers
  * the space around them). Sent over a real socket so that a connection reset

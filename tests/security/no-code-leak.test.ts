@@ -3,6 +3,9 @@ import { connectAdmin, type AdminClient } from '../store/redis-admin';
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 import { startHttpPeer, type HttpPeer } from '../helpers/http-peer';
 
+// Many sequential requests: generous on a loaded machine (a hang still fails).
+jest.setTimeout(90_000);
+
 /**
  * The code may appear in exactly two places: the response to the PUT that
  * created it, and the provider payload. This runs every lifecycle step, with

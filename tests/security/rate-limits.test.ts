@@ -3,6 +3,9 @@ import { connectAdmin, keysUnder } from '../store/redis-admin';
 import { basic, buildTestGateway, TENANTS, type RawConfig, type TestGateway } from '../helpers/gateway';
 import { startHttpPeer, type HttpPeer } from '../helpers/http-peer';
 
+// Many sequential requests: generous on a loaded machine (a hang still fails).
+jest.setTimeout(90_000);
+
 const SECRET_KEY = 'k'.repeat(16) + 'rate-limit-test-secret-key';
 
 async function gatewayWith(store: 'memory' | 'redis', peer: HttpPeer, extra: RawConfig = {}): Promise<TestGateway> {
@@ -94,6 +97,9 @@ describe.each(['memory', 'redis'] as const)('rate limits on the %s store', (stor
 
     if (store === 'redis') {
       it('keys the counters in Redis by an HMAC, never by the address or the client IP', async () => {
+        // One page load and one send now, so that both counters exist whatever time the earlier tests took.
+        await request(gw.app).get('/otp/nsA/hmac-000001');
+        expect((await createOtp(gw, 'hmac-000001', 'provider=phone&to=+15550000009')).status).toBe(200);
         const admin = await connectAdmin();
         try {
           const keys = await keysUnder(admin, `${gw.keyPrefix}:rl`);

@@ -9,7 +9,13 @@ import { startRedis, type RedisServer } from '../helpers/redis-server';
  * bounded with a client timeout: an answer that does not come in time fails the test.
  */
 
-const FAST = 2000;
+/**
+ * Bound on each request while Redis is out: far above the store timeout (2 s) and
+ * the health timeout (2 s), so a loaded machine does not fail the test, yet a
+ * request that waits for Redis to come back (a hang) does.
+ */
+const FAST = 6000;
+const TEST_TIMEOUT_MS = 90_000;
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
@@ -21,7 +27,7 @@ async function gatewayOn(redis: RedisServer): Promise<TestGateway> {
     store: 'redis',
     config: {
       app: { secret_key: 'outage-test-secret-key-0123456789abcdef' },
-      store: { redis: { port: redis.port, timeout: '1s' } },
+      store: { redis: { port: redis.port, timeout: '2s' } },
     },
   });
 }
@@ -31,7 +37,7 @@ const create = (gw: TestGateway, id: string): Promise<request.Response> =>
   request(gw.app).put(`/api/otp/${id}`).set('Authorization', basic(TENANTS.a)).type('form').send('provider=log&to=someone').timeout(FAST);
 
 /** Poll health until it answers 200 (Redis is back and the client reconnected). */
-async function waitHealthy(gw: TestGateway, withinMs = 10_000): Promise<void> {
+async function waitHealthy(gw: TestGateway, withinMs = 30_000): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     if ((await health(gw)).status === 200) return;
@@ -90,7 +96,7 @@ describe('when Redis is killed and restarted under a running gateway', () => {
     await roundTrip(gw, 'after-0000001');
     expect(gw.logs.join('')).toMatch(/redis connection restored/);
     expect(unhandled).toEqual([]);
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('when Redis stalls (SIGSTOP) without closing the connection', () => {
@@ -124,7 +130,7 @@ describe('when Redis stalls (SIGSTOP) without closing the connection', () => {
     await waitHealthy(gw);
     await roundTrip(gw, 'stall-after01');
     expect(unhandled).toEqual([]);
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('when Redis is down at startup', () => {
@@ -149,5 +155,5 @@ describe('when Redis is down at startup', () => {
     await waitHealthy(gw);
     await roundTrip(gw, 'up-000000001');
     expect(unhandled).toEqual([]);
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -3,6 +3,9 @@ import { connectAdmin, keysUnder, type AdminClient } from '../store/redis-admin'
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 import { startHttpPeer, type HttpPeer } from '../helpers/http-peer';
 
+// Many sequential requests: generous on a loaded machine (a hang still fails).
+jest.setTimeout(90_000);
+
 const SECRET_KEY = 'at-rest-test-secret-key-0123456789abcdef';
 const PHONE_1 = '+15551230001';
 const PHONE_2 = '+15551230002';
