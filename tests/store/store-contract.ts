@@ -43,6 +43,14 @@ export function runStoreContract(factory: StoreFactory): void {
       expect(recordOf(await store.verify(key, 'new-digest', { skipDelete: false }), 'verified').attempts).toBe(4);
     });
 
+    it('replaces set fields with empty ones on regeneration', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields(), 60);
+      const emptied = fields({ to: '', channelDescription: '', addressDescription: '', extra: '{}' });
+      expect(fieldsOf(recordOf(await store.upsert(key, emptied, 60), 'regenerated'))).toEqual(fieldsOf(emptied));
+      expect(recordOf(await store.setAddress(key, 'new@example.com'), 'updated').to).toBe('new@example.com');
+    });
+
     it('keeps ids of different namespaces apart', async () => {
       const a = freshKey('nsA');
       const b = { namespace: 'nsB', id: a.id };
