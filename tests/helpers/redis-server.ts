@@ -6,7 +6,7 @@ export interface RedisServer {
   port: number;
   /** Stop it (SIGTERM) and wait for the process to exit. */
   stop(): Promise<void>;
-  /** Start it again on the same port (outage tests). */
+  /** Stop it if it runs, then start it again on the same port (outage tests). */
   restart(): Promise<void>;
 }
 
@@ -33,18 +33,23 @@ export async function startRedis(): Promise<RedisServer> {
     });
     await waitForPong(port, 5000);
   };
+  const stop = async (): Promise<void> => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    });
+  };
   await launch();
   return {
     port,
-    async stop() {
-      const c = child;
-      if (!c || c.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
-        c.kill('SIGTERM');
-      });
+    stop,
+    // Stop first: a second redis-server on the same port would outlive stop() and hang jest.
+    restart: async () => {
+      await stop();
+      await launch();
     },
-    restart: launch,
   };
 }
 
