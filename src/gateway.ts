@@ -58,6 +58,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     timeoutMs: config.store.redis.timeout,
     sealer,
     logger,
+    onLimited: (namespace, limit) => metrics.rateLimited(namespace, limit),
   });
   const service = new OtpService({
     store,

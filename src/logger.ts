@@ -37,7 +37,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level,
     base: options.pid ? { pid: process.pid } : undefined,
     mixin: requestFields,
-    redact: { paths: ['otp', '*.otp', 'code', '*.code', 'secret', '*.secret', 'password', '*.password'], censor: '[redacted]' },
+    // Not `code`: that field carries error codes (`otp_not_found`); OTP codes travel only as `otp`.
+    redact: { paths: ['otp', '*.otp', 'secret', '*.secret', 'password', '*.password'], censor: '[redacted]' },
   };
   if (options.destination) return pino(settings, options.destination);
   if (!options.async) return pino(settings);

@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { OtpService, PageOtp } from '../otp/service';
 import type { OtpKey } from '../store/store';
 import { sendData, sendError } from './envelope';
-import { logError, toAppError } from './error-handler';
+import { applyErrorHeaders, logError, toAppError } from './error-handler';
 import { addressPageModel, codePageModel, messagePageModel, pagePath, type CodePageState, type MessageKind, type PageContext } from './page-model';
 import { basePath, field, lowerFirst, validOrigin } from './page-support';
 import { createViewRenderer } from './views';
@@ -134,7 +134,10 @@ export function pageRouter(deps: PageDeps): Router {
       if (e.code === 'address_already_set') return p.res.redirect(302, pagePath(p.ctx));
       if (e.code === 'otp_not_found') return message(p, 404, 'expired');
       if (e.code === 'send_failed') return showCode(p, 502, { error: 'We could not send the code. Please use Resend in a moment.' });
-      if (e.status < 500) return showAddress(p, e.status, { error: e.message, value: to });
+      if (e.status < 500) {
+        applyErrorHeaders(p.res, e); // a rate-limit refusal carries Retry-After
+        return showAddress(p, e.status, { error: e.message, value: to });
+      }
       throw err;
     }
   });
@@ -178,7 +181,10 @@ export function pageRouter(deps: PageDeps): Router {
       if (e.code === 'attempts_exceeded') return showCode(p, 429, { error: 'No more codes can be sent for this verification. Use the code you already received.' });
       if (e.code === 'send_failed') return showCode(p, 502, { error: 'We could not send the code. Please try again in a moment.' });
       if (e.code === 'otp_not_found') return message(p, 404, 'expired');
-      if (e.status < 500) return showCode(p, e.status, { error: e.message });
+      if (e.status < 500) {
+        applyErrorHeaders(p.res, e);
+        return showCode(p, e.status, { error: e.message });
+      }
       throw err;
     }
   };

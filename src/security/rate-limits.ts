@@ -23,6 +23,8 @@ export interface RateLimitDeps {
   timeoutMs: number;
   sealer: Sealer;
   logger: Logger;
+  /** Told of every refusal (the `otpgateway_rate_limited_total` metric). */
+  onLimited?: (namespace: string, limit: 'page' | 'api' | 'send') => void;
 }
 
 /** The limits, ready to mount; an empty list or undefined guard is a limit that is turned off. */
@@ -37,26 +39,27 @@ export interface RateLimits {
 
 /** Build the limits configured in `[rate_limit]`. */
 export function createRateLimits(config: RateLimitConfig, deps: RateLimitDeps): RateLimits {
-  const make = (name: string, points: number, windowMs: number): Limiter | undefined =>
-    points > 0 ? new Limiter(build(deps, name, points, windowMs), deps.timeoutMs) : undefined;
+  const make = (name: 'page' | 'api' | 'send', points: number, windowMs: number): Limiter | undefined =>
+    points > 0 ? new Limiter(build(deps, name, points, windowMs), deps.timeoutMs, (ns) => deps.onLimited?.(ns, name)) : undefined;
   const pages = make('page', config.pages_per_ip, config.pages_window);
   const api = make('api', config.api_per_namespace, config.api_window);
   const sends = make('send', config.sends_per_address, config.sends_window);
   const pageGuard: RequestHandler | undefined = pages && ((req, _res, next) => {
     // The IP is pseudonymised too (':' cannot start a namespace): a Redis dump should not list visitors' IPs.
     const key = deps.sealer.addressTag(':ip', req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    pages.take(key, (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`).then(() => next(), next);
+    const namespace = String(req.params.ns ?? '');
+    pages.take(key, namespace, (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`).then(() => next(), next);
   });
   const apiGuard: RequestHandler | undefined = api && ((_req, res, next) => {
     const namespace = String(res.locals.namespace);
-    api.take(namespace, (s) => `Too many API calls for namespace ${namespace}. Retry after ${s} seconds.`).then(() => next(), next);
+    api.take(namespace, namespace, (s) => `Too many API calls for namespace ${namespace}. Retry after ${s} seconds.`).then(() => next(), next);
   });
   return {
     pageGuards: pageGuard ? [pageGuard] : [],
     apiGuards: apiGuard ? [apiGuard] : [],
     beforeSend: sends && (async (namespace, address) => {
       // Keyed by an HMAC of the address (sealer.addressTag), never by the address itself.
-      await sends.take(deps.sealer.addressTag(namespace, address), (s) =>
+      await sends.take(deps.sealer.addressTag(namespace, address), namespace, (s) =>
         `Too many codes were sent to this address. Nothing was sent; retry after ${s} seconds.`);
     }),
   };
@@ -75,15 +78,17 @@ class Limiter {
   constructor(
     private readonly limiter: RateLimiterAbstract,
     private readonly timeoutMs: number,
+    private readonly onLimited: (namespace: string) => void,
   ) {}
 
-  async take(key: string, sentence: (retryAfterSeconds: number) => string): Promise<void> {
+  async take(key: string, namespace: string, sentence: (retryAfterSeconds: number) => string): Promise<void> {
     try {
       // node-redis drops its own command timeout once a command is written: bound the wait here.
       await withTimeout(this.limiter.consume(key), this.timeoutMs, 'rate limit');
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw storeUnavailable();
       const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      this.onLimited(namespace);
       throw new AppError({ status: 429, code: 'rate_limited', message: sentence(retryAfter), retryAfter, data: { retry_after_seconds: retryAfter } });
     }
   }

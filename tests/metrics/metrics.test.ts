@@ -47,10 +47,20 @@ describe('/metrics with [metrics] enabled on the API port', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('offers rateLimited for the rate limits to report refusals', async () => {
-    gw.metrics.rateLimited('nsA', 'page');
-    const res = await request(gw.app).get('/metrics').set('Authorization', basic({ namespace: 'prom', secret: 'scrape-secret' }));
-    expect(sample(res.text, 'otpgateway_rate_limited_total{namespace="nsA",limit="page"}')).toBe(1);
+  it('counts a refused send under otpgateway_rate_limited_total by namespace and limit', async () => {
+    const limited = await buildTestGateway({
+      store: 'memory',
+      config: { metrics: { enabled: true }, rate_limit: { sends_per_address: 1 } },
+    });
+    try {
+      const auth = basic(TENANTS.a);
+      await request(limited.app).put('/api/otp/limited-1').set('Authorization', auth).type('form').send('provider=log&to=same@example.com').expect(200);
+      await request(limited.app).put('/api/otp/limited-2').set('Authorization', auth).type('form').send('provider=log&to=same@example.com').expect(429);
+      const res = await request(limited.app).get('/metrics');
+      expect(sample(res.text, 'otpgateway_rate_limited_total{namespace="nsA",limit="send"}')).toBe(1);
+    } finally {
+      await limited.close();
+    }
   });
 });
 
