@@ -1,9 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors';
 
 /**
  * All cryptography of the gateway, in one place.
- * - codes and ids: `crypto.randomInt`, which rejection-samples (no modulo bias);
+ * - codes and ids: `crypto.randomBytes` with rejection sampling (no modulo bias);
  * - comparisons: length check, then `timingSafeEqual`;
  * - at rest: codes and addresses sealed with AES-256-GCM when `app.secret_key` is set.
  */
@@ -12,16 +12,33 @@ const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 
 /** A uniformly random numeric code of `length` digits (leading zeros allowed). */
 export function randomDigits(length: number): string {
-  let code = '';
-  for (let i = 0; i < length; i++) code += String(randomInt(10));
-  return code;
+  return randomFrom(DIGITS, length);
 }
 
 /** A uniformly random alphanumeric id (default 32 characters, ~190 bits). */
 export function randomId(length = 32): string {
-  let id = '';
-  for (let i = 0; i < length; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
-  return id;
+  return randomFrom(ID_ALPHABET, length);
+}
+
+const DIGITS = '0123456789';
+
+/**
+ * `length` characters drawn uniformly from `alphabet` (at most 256 symbols),
+ * from one `randomBytes` call per batch instead of one `randomInt` per character
+ * (it showed in create profiles). Rejection sampling keeps it unbiased: bytes at
+ * or above the largest multiple of the alphabet size are discarded.
+ */
+function randomFrom(alphabet: string, length: number): string {
+  const limit = 256 - (256 % alphabet.length);
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length + 8)) {
+      if (byte >= limit) continue;
+      out += alphabet[byte % alphabet.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
 }
 
 /** Constant-time equality of two strings: hash both so unequal lengths take the same time. */
