@@ -1,7 +1,6 @@
 import { text, url } from '../config/fields';
-import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { assertSuccess, createHttpClient } from './http-client';
-import { normalisePhone, phoneChannel, phoneCode } from './phone';
+import { phoneCode, phoneProviderBase } from './phone';
 import { defineProviderKind, type Message, type Provider, type ProviderContext } from './provider';
 
 /** Keys both Kaleyra tables share (names as in the Go otpgateway config). */
@@ -32,12 +31,7 @@ function kaleyraProvider(
   const endpoint = `${config.endpoint}/v1/${encodeURIComponent(config.sid)}/messages`;
   return {
     id: context.id,
-    ...phoneChannel(channel.channelName),
-    otpLength: config.otp_length,
-    bodyFormat: 'text',
-    defaultSubject: BUILT_IN_TEMPLATES.smsSubject,
-    defaultTemplate: BUILT_IN_TEMPLATES.sms,
-    validateAddress: (to) => normalisePhone(to, config.default_phone_code),
+    ...phoneProviderBase(channel.channelName, config),
     async send(message) {
       const form = new URLSearchParams({ to: message.to, ...channel.fields(message) });
       const response = await client.request({

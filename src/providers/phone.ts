@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { getCountries, getCountryCallingCode, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import { shown, text, type Field } from '../config/fields';
-import type { AddressCheck } from './provider';
+import { BUILT_IN_TEMPLATES } from '../templates/built-in';
+import type { AddressCheck, Provider } from './provider';
 
 /** Longest E.164 number: "+" and 15 digits. */
 export const MAX_PHONE_LENGTH = 16;
@@ -66,19 +67,24 @@ export function normalisePhone(input: string, defaultCallingCode: string): Addre
   }
 }
 
-/** Page texts and limits shared by the phone providers (SMS, WhatsApp). */
-export function phoneChannel(channelName: string): {
-  channelName: string;
-  addressName: string;
-  channelDescription: string;
-  addressDescription: string;
-  maxAddressLength: number;
-} {
+/**
+ * What every phone-number provider (SMS, WhatsApp) declares alike: labels and
+ * help texts for the pages, E.164 validation, code length and the built-in SMS templates.
+ */
+export function phoneProviderBase(
+  channelName: string,
+  config: { otp_length: number; default_phone_code: string },
+): Omit<Provider, 'id' | 'send' | 'close'> {
   return {
     channelName,
     addressName: 'Mobile number',
     channelDescription: `We have sent a verification code to your mobile number by ${channelName}. Enter it below.`,
     addressDescription: 'Enter your mobile number with its country code to receive a verification code.',
     maxAddressLength: MAX_PHONE_LENGTH,
+    otpLength: config.otp_length,
+    bodyFormat: 'text',
+    defaultSubject: BUILT_IN_TEMPLATES.smsSubject,
+    defaultTemplate: BUILT_IN_TEMPLATES.sms,
+    validateAddress: (to) => normalisePhone(to, config.default_phone_code),
   };
 }

@@ -3,9 +3,8 @@ import https from 'node:https';
 import { PinpointClient, SendMessagesCommand, type MessageType } from '@aws-sdk/client-pinpoint';
 import { oneOf, text, url } from '../config/fields';
 import type { Logger } from '../logger';
-import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { withTimeout } from '../timeout';
-import { normalisePhone, phoneChannel, phoneCode } from './phone';
+import { phoneCode, phoneProviderBase } from './phone';
 import { deliveryError } from './redact';
 import { defineProviderKind, ProviderSetupError, type Provider } from './provider';
 
@@ -61,12 +60,7 @@ export const pinpointSmsProvider = defineProviderKind({
     };
     return {
       id,
-      ...phoneChannel('SMS'),
-      otpLength: config.otp_length,
-      bodyFormat: 'text',
-      defaultSubject: BUILT_IN_TEMPLATES.smsSubject,
-      defaultTemplate: BUILT_IN_TEMPLATES.sms,
-      validateAddress: (to) => normalisePhone(to, config.default_phone_code),
+      ...phoneProviderBase('SMS', config),
       async send(message) {
         const command = new SendMessagesCommand({
           ApplicationId: config.application_id,
