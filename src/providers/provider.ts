@@ -114,12 +114,13 @@ export function defineProviderKind<S extends z.ZodRawShape, C extends CommonProv
 }): ProviderKind<C> {
   const schema = z.strictObject({ ...commonProviderShape, ...options.shape }).superRefine((value, ctx) => {
     const table = value as Record<string, unknown>;
-    if (!table.enabled) return;
+    if (table.enabled !== true) return;
     for (const key of options.requiredWhenEnabled ?? []) {
       if (table[key] === '' || table[key] === undefined) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'required when enabled = true' });
       }
     }
-  });
+    // Run even when other keys of the table failed, so one start reports every problem.
+  }, { when: () => true });
   return { schema: schema as unknown as z.ZodType<C, unknown>, create: options.create };
 }
