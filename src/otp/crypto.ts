@@ -1,9 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors';
 
 /**
  * All cryptography of the gateway, in one place.
- * - codes and ids: `crypto.randomBytes` with rejection sampling (no modulo bias);
+ * - codes and ids: CSPRNG bytes (`randomFillSync`, pooled) with rejection sampling (no modulo bias);
  * - comparisons: length check, then `timingSafeEqual`;
  * - at rest: codes and addresses sealed with AES-256-GCM when `app.secret_key` is set.
  */
@@ -23,22 +23,31 @@ export function randomId(length = 32): string {
 const DIGITS = '0123456789';
 
 /**
- * `length` characters drawn uniformly from `alphabet` (at most 256 symbols),
- * from one `randomBytes` call per batch instead of one `randomInt` per character
- * (it showed in create profiles). Rejection sampling keeps it unbiased: bytes at
- * or above the largest multiple of the alphabet size are discarded.
+ * `length` characters drawn uniformly from `alphabet` (at most 256 symbols).
+ * Rejection sampling keeps it unbiased: bytes at or above the largest multiple
+ * of the alphabet size are discarded.
  */
 function randomFrom(alphabet: string, length: number): string {
   const limit = 256 - (256 % alphabet.length);
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length + 8)) {
-      if (byte >= limit) continue;
-      out += alphabet[byte % alphabet.length];
-      if (out.length === length) break;
-    }
+    const byte = nextRandomByte();
+    if (byte < limit) out += alphabet[byte % alphabet.length];
   }
   return out;
+}
+
+// CSPRNG bytes drawn 4 KiB at a time (as Node's randomInt caches them): one
+// OpenSSL call per ~100 creates instead of two per create showed in profiles.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function nextRandomByte(): number {
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  return pool[poolOffset++] as number;
 }
 
 /** Constant-time equality of two strings: hash both so unequal lengths take the same time. */
