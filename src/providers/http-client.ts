@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import { withoutCode } from './redact';
 
 /** A minimal outbound HTTP client with its own connection cap and timeout (listmonk style). */
 export interface HttpClient {
@@ -71,10 +70,10 @@ export function createHttpClient(options: { maxConns: number; timeoutMs: number 
 
 /**
  * Throw when an upstream answered outside 2xx, keeping a short excerpt of its
- * reason for the log, with `code` (if given) removed from it.
+ * reason for the log (OtpService cuts the code out of it before logging).
  */
-export function assertSuccess(what: string, response: { status: number; body: string }, code = ''): void {
+export function assertSuccess(what: string, response: { status: number; body: string }): void {
   if (response.status < 200 || response.status > 299) {
-    throw new Error(`${what} answered HTTP ${response.status}: ${withoutCode(response.body.slice(0, 300), code)}`);
+    throw new Error(`${what} answered HTTP ${response.status}: ${response.body.slice(0, 300)}`);
   }
 }

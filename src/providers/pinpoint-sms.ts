@@ -5,8 +5,7 @@ import { oneOf, text, url } from '../config/fields';
 import type { Logger } from '../logger';
 import { withTimeout } from '../timeout';
 import { phoneCode, phoneProviderBase } from './phone';
-import { deliveryError } from './redact';
-import { defineProviderKind, ProviderSetupError, type Provider } from './provider';
+import { defineProviderKind, deliveryError, ProviderSetupError, type Provider } from './provider';
 
 /**
  * `[providers.pinpoint_sms]`: SMS through AWS Pinpoint `SendMessages`. The real
@@ -75,13 +74,13 @@ export const pinpointSmsProvider = defineProviderKind({
         try {
           output = await withTimeout(client.send(command, { abortSignal: AbortSignal.timeout(config.timeout) }), config.timeout, 'SendMessages');
         } catch (err) {
-          throw deliveryError(what, describeSdkError(err), message.otp.otp);
+          throw deliveryError(what, describeSdkError(err));
         }
         const result = output.MessageResponse?.Result?.[message.to];
         if (!result) throw new Error(`${what}: the answer has no result for the address`);
         if (result.DeliveryStatus !== 'SUCCESSFUL') {
           const reason = `delivery ${result.DeliveryStatus ?? 'without a status'} (status ${result.StatusCode ?? '?'}): ${result.StatusMessage ?? ''}`;
-          throw deliveryError(what, reason, message.otp.otp);
+          throw deliveryError(what, reason);
         }
       },
       async close() {

@@ -124,3 +124,9 @@ export function defineProviderKind<S extends z.ZodRawShape, C extends CommonProv
   }, { when: () => true });
   return { schema: schema as unknown as z.ZodType<C, unknown>, create: options.create };
 }
+
+/** An Error for a failed delivery whose message starts with `what` (the upstream); OtpService cuts the code out before logging it. */
+export function deliveryError(what: string, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(message.startsWith(what) ? message : `${what}: ${message}`);
+}

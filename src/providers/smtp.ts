@@ -2,8 +2,7 @@ import { createTransport } from 'nodemailer';
 import { bool, oneOf, port, text } from '../config/fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { withTimeout } from '../timeout';
-import { defineProviderKind, ProviderSetupError, type AddressCheck, type Provider } from './provider';
-import { deliveryError } from './redact';
+import { defineProviderKind, deliveryError, ProviderSetupError, type AddressCheck, type Provider } from './provider';
 
 // Pragmatic e-mail check: one @, a dotted domain, no spaces, quotes, brackets or separators.
 const EMAIL = /^[^\s@<>()\[\]",;:\\]+@[^\s@<>()\[\]",;:\\]+\.[^\s@<>()\[\]",;:\\]{2,}$/;
@@ -70,7 +69,7 @@ export const smtpProvider = defineProviderKind({
         } catch (err) {
           const response = (err as { response?: unknown }).response;
           const reason = err instanceof Error ? err.message : String(err);
-          throw deliveryError(what, typeof response === 'string' && !reason.includes(response) ? `${reason} (${response})` : reason, message.otp.otp);
+          throw deliveryError(what, typeof response === 'string' && !reason.includes(response) ? `${reason} (${response})` : reason);
         }
       },
       async close() {

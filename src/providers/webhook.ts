@@ -51,7 +51,7 @@ export const webhookProvider = defineProviderKind({
         if (config.signing_secret) {
           headers['X-OTPGateway-Signature'] = `sha256=${createHmac('sha256', config.signing_secret).update(body).digest('hex')}`;
         }
-        assertSuccess(`webhook ${id}`, await client.request({ method: 'POST', url: config.url, headers, body }), message.otp.otp);
+        assertSuccess(`webhook ${id}`, await client.request({ method: 'POST', url: config.url, headers, body }));
       },
       async close() {
         client.close();
