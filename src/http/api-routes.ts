@@ -9,6 +9,7 @@ import { apiAuth, type Tenant } from './auth';
 import { sendData, sendError } from './envelope';
 import { apiErrorHandler } from './error-handler';
 import { checkId, parseCreateBody, parseVerifyBody } from './inputs';
+import { API_BODY_LIMIT_BYTES, API_FORM_PARAMETER_LIMIT } from './request-body';
 
 /** What the `/api` surface needs. */
 export interface ApiDeps {
@@ -21,8 +22,6 @@ export interface ApiDeps {
   afterAuth?: RequestHandler[];
 }
 
-/** 64 KiB: an OTP request is a few hundred bytes; anything near this is abuse. */
-export const BODY_LIMIT = '64kb';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -45,8 +44,8 @@ export function apiRouter(deps: ApiDeps): Router {
   const authed: RequestHandler[] = [
     ...apiAuth(deps.tenants),
     ...(deps.afterAuth ?? []),
-    express.json({ limit: BODY_LIMIT, strict: false }),
-    express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }),
+    express.json({ limit: API_BODY_LIMIT_BYTES, strict: false }),
+    express.urlencoded({ extended: false, limit: API_BODY_LIMIT_BYTES, parameterLimit: API_FORM_PARAMETER_LIMIT }),
   ];
 
   const create: RequestHandler = async (req, res) => {

@@ -10,11 +10,11 @@ import type { IncomingMessage } from 'node:http';
 /** How a request body is encoded, when the fast path can read it. */
 export type BodyKind = 'none' | 'json' | 'form';
 
-/** 64 KiB, like BODY_LIMIT in api-routes.ts. */
-export const FAST_BODY_LIMIT = 64 * 1024;
+/** 64 KiB: an OTP request is a few hundred bytes; anything near this is abuse. Both API paths use it. */
+export const API_BODY_LIMIT_BYTES = 64 * 1024;
 
-/** Same limit as express.urlencoded's parameterLimit in api-routes.ts. */
-const PARAMETER_LIMIT = 100;
+/** Most form fields an API request may have; both API paths use it. */
+export const API_FORM_PARAMETER_LIMIT = 100;
 
 /** Decide from the headers alone whether the fast path can read this body. */
 export function bodyKind(req: IncomingMessage): BodyKind | undefined {
@@ -24,7 +24,7 @@ export function bodyKind(req: IncomingMessage): BodyKind | undefined {
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return undefined;
   const lengthHeader = headers['content-length'];
   const length = lengthHeader === undefined ? 0 : Number(lengthHeader);
-  if (!Number.isInteger(length) || length > FAST_BODY_LIMIT) return undefined;
+  if (!Number.isInteger(length) || length > API_BODY_LIMIT_BYTES) return undefined;
   const type = headers['content-type'];
   if (type === undefined) return length === 0 ? 'none' : undefined;
   const semi = type.indexOf(';');
@@ -74,7 +74,7 @@ export function parseBody(kind: BodyKind, text: string): unknown {
 export function parseForm(text: string): Record<string, string | string[]> {
   let separators = 0;
   for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) {
-    if (++separators >= PARAMETER_LIMIT) throw new BodyError(413, 'parameters.too.many');
+    if (++separators >= API_FORM_PARAMETER_LIMIT) throw new BodyError(413, 'parameters.too.many');
   }
   const out: Record<string, string | string[]> = {};
   for (const pair of text.split('&')) {

@@ -49,9 +49,3 @@ export function recordHeaders(middleware: RequestHandler, path: string): HeaderS
   }
   return passed && !unexpected ? { set: [...set.values()], remove: [...remove] } : undefined;
 }
-
-/** Apply a recorded header set to a response. */
-export function applyHeaders(res: { setHeader(name: string, value: string | number | readonly string[]): unknown; removeHeader(name: string): void }, headers: HeaderSet): void {
-  for (const [name, value] of headers.set) res.setHeader(name, value);
-  for (const name of headers.remove) res.removeHeader(name);
-}
