@@ -11,9 +11,17 @@ import type { CreateRequest } from '../otp/service';
 
 const ID = /^[A-Za-z0-9\-_.:@]{6,128}$/;
 
+/** Longest code a caller may set or a user may type. */
+export const MAX_CODE_LENGTH = 64;
+
+/** True when `id` is 6-128 characters of A-Z a-z 0-9 - _ . : @ (the API and the pages accept the same ids). */
+export function isValidId(id: string): boolean {
+  return ID.test(id);
+}
+
 /** Throw 400 unless `id` is 6-128 characters of A-Z a-z 0-9 - _ . : @. */
 export function checkId(id: string): string {
-  if (!ID.test(id)) {
+  if (!isValidId(id)) {
     throw invalidInput('Invalid `id`: use 6 to 128 characters of A-Z a-z 0-9 - _ . : @.');
   }
   return id;
@@ -60,7 +68,7 @@ export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateReques
   const body = bodyOf(rawBody);
   const provider = optionalText(body, 'provider', 128);
   if (!provider) throw invalidInput('`provider` is required: the id of an enabled provider (see GET /api/providers).');
-  const otp = optionalText(body, 'otp', 64);
+  const otp = optionalText(body, 'otp', MAX_CODE_LENGTH);
   if (otp !== undefined && otp !== '' && !/^[\x21-\x7e]+$/.test(otp)) {
     throw invalidInput('Invalid `otp` value: use 1 to 64 printable ASCII characters without spaces.');
   }
@@ -96,7 +104,7 @@ function parseExtraText(value: unknown): unknown {
 /** Parse the body of `POST /api/otp/:id` (verify). */
 export function parseVerifyBody(rawBody: unknown): { otp: string; skipDelete: boolean } {
   const body = bodyOf(rawBody);
-  const otp = optionalText(body, 'otp', 64);
+  const otp = optionalText(body, 'otp', MAX_CODE_LENGTH);
   if (!otp) throw invalidInput('`otp` is empty.');
   const action = optionalText(body, 'action', 16);
   if (action !== undefined && action !== '' && action !== 'check') {

@@ -4,6 +4,7 @@ import type { OtpService, PageOtp } from '../otp/service';
 import type { OtpKey } from '../store/store';
 import { sendData, sendError } from './envelope';
 import { applyErrorHeaders, logError, toAppError } from './error-handler';
+import { isValidId, MAX_CODE_LENGTH } from './inputs';
 import { addressPageModel, codePageModel, messagePageModel, pagePath, type CodePageState, type MessageKind, type PageContext } from './page-model';
 import { basePath, field, lowerFirst, validOrigin } from './page-support';
 import { createViewRenderer } from './views';
@@ -28,8 +29,6 @@ export interface PageDeps {
   guards?: RequestHandler[];
 }
 
-const ID = /^[A-Za-z0-9\-_.:@]{6,128}$/;
-const MAX_CODE = 64;
 
 /** One page request: where it is, what it may do, how to answer. */
 interface Page {
@@ -61,7 +60,7 @@ export function pageRouter(deps: PageDeps): Router {
     const allowed = known ?? [];
     const page: Page = {
       ctx: { brand, namespace, id, popup, origin, target: postTarget(allowed, origin) ?? '' },
-      key: known && ID.test(id) ? { namespace, id } : null,
+      key: known && isValidId(id) ? { namespace, id } : null,
       allowed,
       res,
     };
@@ -111,7 +110,7 @@ export function pageRouter(deps: PageDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     const namespace = String(req.params.ns);
     const id = String(req.params.id);
-    const found = deps.pages.namespaces.has(namespace) && ID.test(id) ? await service.find({ namespace, id }) : null;
+    const found = deps.pages.namespaces.has(namespace) && isValidId(id) ? await service.find({ namespace, id }) : null;
     if (!found) return sendError(res, 404, 'The OTP does not exist or has expired.');
     sendData(res, { closed: found.closed });
   });
@@ -146,7 +145,7 @@ export function pageRouter(deps: PageDeps): Router {
     const p = open(req, res);
     const link = req.query.action === 'check' ? field(req.query, 'otp').replace(/\s+/g, '') : '';
     // The e-mail link never verifies on GET (mail scanners follow links): it only fills the code in.
-    return showCode(p, 200, link && link.length <= MAX_CODE ? { prefill: link } : {});
+    return showCode(p, 200, link && link.length <= MAX_CODE_LENGTH ? { prefill: link } : {});
   });
 
   router.post('/otp/:ns/:id', ...guards, form, async (req, res) => {
@@ -157,7 +156,7 @@ export function pageRouter(deps: PageDeps): Router {
     if (action !== 'check') return showCode(p, 400, { error: 'Unknown action. Use the Verify or Resend button.' });
     const code = field(req.body, 'otp').replace(/\s+/g, '');
     if (!code) return showCode(p, 400, { error: 'Enter the code you received.' });
-    if (code.length > MAX_CODE) return showCode(p, 400, { error: `The code is too long: it has at most ${MAX_CODE} characters.` });
+    if (code.length > MAX_CODE_LENGTH) return showCode(p, 400, { error: `The code is too long: it has at most ${MAX_CODE_LENGTH} characters.` });
     try {
       // skipDelete: the record stays closed so that the host backend can confirm with /api/otp/:id/status.
       const otp = await service.verify(p.key, code, { skipDelete: true });
