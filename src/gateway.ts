@@ -75,12 +75,14 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       publishEvents: config.store.backend === 'redis' && config.store.redis.publish_key !== '',
     },
   });
-  const tenants = Object.entries(config.auth).map(([name, t]) => ({ namespace: t.namespace || name, secret: t.secret }));
+  // `[auth.NAME]` without a `namespace` key uses its table name (Go-compatible).
+  const auth = Object.entries(config.auth).map(([name, t]) => ({ ...t, namespace: t.namespace || name }));
+  const tenants = auth.map((t) => ({ namespace: t.namespace, secret: t.secret }));
   const pages = {
     rootUrl: config.app.root_url,
     logoUrl: config.app.logo_url,
     faviconUrl: config.app.favicon_url,
-    namespaces: new Map(Object.entries(config.auth).map(([name, t]) => [t.namespace || name, t.allowed_origins] as const)),
+    namespaces: new Map(auth.map((t) => [t.namespace, t.allowed_origins] as const)),
   };
   const app = createApp({
     service, store, providers, tenants, logger, pages,

@@ -71,20 +71,10 @@ export function createMetrics(): GatewayMetrics {
   const locked = counter('otpgateway_locked_total', 'Requests refused because the OTP is out of attempts or sends.', byProvider);
   const limited = counter('otpgateway_rate_limited_total', 'Requests refused by a rate limit.', ['namespace', 'limit']);
   const storeErrors = new Counter({ name: 'otpgateway_store_errors_total', help: 'Store commands that failed (connection, timeout).', registers: [registry] });
-  const delivery = new Histogram({
-    name: 'otpgateway_delivery_duration_seconds',
-    help: 'Time a provider took to accept a message.',
-    labelNames: ['provider', 'outcome'],
-    buckets: DELIVERY_BUCKETS,
-    registers: [registry],
-  });
-  const http = new Histogram({
-    name: 'otpgateway_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status class.',
-    labelNames: ['route', 'status'],
-    buckets: HTTP_BUCKETS,
-    registers: [registry],
-  });
+  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]): Histogram =>
+    new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  const delivery = histogram('otpgateway_delivery_duration_seconds', 'Time a provider took to accept a message.', ['provider', 'outcome'], DELIVERY_BUCKETS);
+  const http = histogram('otpgateway_http_request_duration_seconds', 'HTTP request duration by route and status class.', ['route', 'status'], HTTP_BUCKETS);
   const child = (c: Counter): ((...values: string[]) => Counter.Internal) => cached((...v) => c.labels(...v));
   const createdOf = child(created);
   const sentOf = child(sent);
