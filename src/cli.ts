@@ -8,6 +8,7 @@ import { listenMetrics, metricsHandler } from './metrics/endpoint';
 import { createLogger, type Logger } from './logger';
 import { newConfigText } from './security/new-config';
 import { VERSION } from './version';
+import { errorMessage } from './errors';
 
 /**
  * The command-line entry: argv/env → config → gateway → listen; signals.
@@ -156,6 +157,6 @@ main().catch((err: unknown) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`otpgateway could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`otpgateway could not start: ${errorMessage(err)}\n`);
   process.exit(1);
 });

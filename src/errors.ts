@@ -82,3 +82,8 @@ export function storeUnavailable(): AppError {
     retryAfter: 1,
   });
 }
+
+/** The message of anything thrown (an Error's message, else its text), for logs and wrapped errors. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { contentType } from 'prom-client';
 import { parseAddress } from '../config/schema';
+import { errorMessage } from '../errors';
 
 /** How the `/metrics` endpoint gets its text and who may read it. */
 export interface MetricsEndpointOptions {
@@ -41,7 +42,7 @@ export function metricsHandler(options: MetricsEndpointOptions): (req: IncomingM
       },
       (err: unknown) => {
         res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end(`Metrics are unavailable: ${err instanceof Error ? err.message : String(err)}\n`);
+        res.end(`Metrics are unavailable: ${errorMessage(err)}\n`);
       },
     );
   };

@@ -1,6 +1,7 @@
 import {
   AppError,
   attemptsExceeded,
+  errorMessage,
   incorrectOtp,
   invalidInput,
   notVerified,
@@ -226,7 +227,7 @@ export class OtpService {
       this.deps.metrics?.deliveryFailed(otp.namespace, provider.id, (performance.now() - started) / 1000);
       // The upstream's reason stays in the log; the caller gets a generic 502.
       this.deps.logger.error(
-        { provider: provider.id, namespace: otp.namespace, id: otp.id, err: redactCode(err instanceof Error ? err.message : String(err), otp.otp) },
+        { provider: provider.id, namespace: otp.namespace, id: otp.id, err: redactCode(errorMessage(err), otp.otp) },
         'delivery failed',
       );
       throw sendFailed();
@@ -247,7 +248,7 @@ export class OtpService {
     try {
       await this.deps.store.publish({ type, namespace: key.namespace, id: key.id, data });
     } catch (err) {
-      this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not publish store event');
+      this.deps.logger.warn({ err: errorMessage(err) }, 'could not publish store event');
     }
   }
 }

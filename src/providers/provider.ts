@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { bool, duration, int, text } from '../config/fields';
+import { errorMessage } from '../errors';
 
 /** The OTP as callers see it (api.md "The OTP object"), with the code when a message carries it. */
 export interface OtpView {
@@ -127,6 +128,6 @@ export function defineProviderKind<S extends z.ZodRawShape, C extends CommonProv
 
 /** An Error for a failed delivery whose message starts with `what` (the upstream); OtpService cuts the code out before logging it. */
 export function deliveryError(what: string, err: unknown): Error {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return new Error(message.startsWith(what) ? message : `${what}: ${message}`);
 }

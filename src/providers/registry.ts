@@ -7,6 +7,7 @@ import { PACKAGE_ROOT } from '../paths';
 import { compileMessageTemplate, TemplateError, type MessageTemplate } from '../templates/render';
 import { PROVIDER_KINDS, WEBHOOK_KIND } from './kinds';
 import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
+import { errorMessage } from '../errors';
 
 /** An enabled provider with its compiled subject and body. */
 export interface EnabledProvider {
@@ -75,7 +76,7 @@ export function buildProviders(config: Config, options: { logger: Logger; baseDi
       enabled.push({ provider, template });
     } catch (err) {
       const part = err instanceof TemplateError ? err.part : 'template';
-      problems.push(`${key}.${part}: ${err instanceof Error ? err.message : String(err)}`);
+      problems.push(`${key}.${part}: ${errorMessage(err)}`);
       void provider.close?.();
     }
   }
@@ -90,7 +91,7 @@ export function buildProviders(config: Config, options: { logger: Logger; baseDi
 /** `providers.ID.KEY: …` for a ProviderSetupError, `providers.ID: …` for any other construction error. */
 function setupProblem(key: string, err: unknown): string {
   if (err instanceof ProviderSetupError) return `${key}.${err.key}: ${err.message}`;
-  return `${key}: ${err instanceof Error ? err.message : String(err)}`;
+  return `${key}: ${errorMessage(err)}`;
 }
 
 /** Read a template file, relative to the config file's folder, the working directory, then the package. */
@@ -103,6 +104,6 @@ function readTemplate(file: string, baseDirs: string[]): string {
   try {
     return readFileSync(found, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read template file ${JSON.stringify(found)}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read template file ${JSON.stringify(found)}: ${errorMessage(err)}`);
   }
 }

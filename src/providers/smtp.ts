@@ -3,6 +3,7 @@ import { bool, oneOf, port, text } from '../config/fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { withTimeout } from '../timeout';
 import { defineProviderKind, deliveryError, ProviderSetupError, type AddressCheck, type Provider } from './provider';
+import { errorMessage } from '../errors';
 
 // Pragmatic e-mail check: one @, a dotted domain, no spaces, quotes, brackets or separators.
 const EMAIL = /^[^\s@<>()\[\]",;:\\]+@[^\s@<>()\[\]",;:\\]+\.[^\s@<>()\[\]",;:\\]{2,}$/;
@@ -68,7 +69,7 @@ export const smtpProvider = defineProviderKind({
           await withTimeout(transport.sendMail(mail), config.timeout, what);
         } catch (err) {
           const response = (err as { response?: unknown }).response;
-          const reason = err instanceof Error ? err.message : String(err);
+          const reason = errorMessage(err);
           throw deliveryError(what, typeof response === 'string' && !reason.includes(response) ? `${reason} (${response})` : reason);
         }
       },

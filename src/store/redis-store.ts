@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import type { Logger } from '../logger';
-import { storeUnavailable } from '../errors';
+import { errorMessage, storeUnavailable } from '../errors';
 import { withTimeout } from '../timeout';
 import * as lua from './lua/scripts';
 import { fieldsToArgs, recordFromHash, storedDigest } from './redis-fields';
@@ -103,7 +103,7 @@ export class RedisStore implements Store {
       await withTimeout(ready, this.options.timeoutMs, 'redis connect');
     } catch (err) {
       this.options.logger.error(
-        { err: err instanceof Error ? err.message : String(err), host: this.options.host, port: this.options.port },
+        { err: errorMessage(err), host: this.options.host, port: this.options.port },
         'redis is not reachable at startup: starting anyway; the API answers 503 until it is',
       );
     }
@@ -193,7 +193,7 @@ export class RedisStore implements Store {
       return await withTimeout(promise, this.options.timeoutMs, 'redis command');
     } catch (err) {
       if (err instanceof Error && /^(NOSCRIPT|ERR|WRONGTYPE)/.test(err.message)) throw err;
-      this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'redis command failed');
+      this.options.logger.warn({ err: errorMessage(err) }, 'redis command failed');
       this.options.onCommandError?.();
       throw storeUnavailable();
     }

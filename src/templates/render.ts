@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { errorMessage } from '../errors';
 
 /** Variables available to subjects and message templates. */
 export interface MessageVars {
@@ -87,7 +88,7 @@ function compileOne(source: string, env: nunjucks.Environment, part: 'subject' |
 
 /** nunjucks says "(name) [Line 1, Column 7]\n  unexpected token: %}"; keep "line 1, column 7: unexpected token: %}". */
 function describeNunjucksError(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const position = /\[Line (\d+), Column (\d+)\]/.exec(message);
   const reason = message
     .split('\n')
