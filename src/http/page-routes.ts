@@ -202,14 +202,14 @@ function pageErrorHandler(logger: Logger, answer: (res: Response, status: number
     const e = toAppError(err);
     logError(logger, req, e, err);
     if (res.headersSent) return;
-    if (e.retryAfter !== undefined) res.setHeader('Retry-After', String(e.retryAfter));
+    applyErrorHeaders(res, e);
     answer(res, e.status, e.status === 429 ? 'not_allowed' : 'error', e.retryAfter);
   };
 }
 
 /**
- * THE place where page headers are decided. Pages must be framable by the host
- * page (helmet's defaults forbid it): `frame-ancestors` is the namespace's
+ * Where the page CSP is decided (the rest of the page headers: securityHeaders()).
+ * Pages must be framable by the host page (helmet's defaults forbid it): `frame-ancestors` is the namespace's
  * allowed_origins, or any origin when it sets none (compat). Scripts and styles
  * come only from this origin; no inline script.
  */
@@ -234,12 +234,10 @@ export function pageHeaderPolicy(settings: PageSettings, logger?: Logger): (res:
     cache.set(origins, csp(good.length > 0 ? good.join(' ') : origins.length > 0 ? "'none'" : '*'));
   }
   const open = csp('*');
+  // The surface-wide page headers (no-store, no-referrer, nosniff, no X-Frame-Options) come from
+  // securityHeaders() in front of this router; only the CSP depends on the namespace.
   return (res, allowed) => {
-    res.removeHeader('X-Frame-Options');
     res.setHeader('Content-Security-Policy', cache.get(allowed) ?? open);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
   };
 }
 
