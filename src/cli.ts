@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type LoadedConfig } from './config/load';
 import { parseAddress } from './config/schema';
 import { isClusterWorker, runPrimary, shareMetricsWithPrimary, workerCount } from './cluster';
 import { buildGateway, type Gateway } from './gateway';
-import { listenMetrics, metricsHandler } from './metrics/endpoint';
+import { serveMetrics } from './metrics/endpoint';
 import { createLogger, type Logger } from './logger';
 import { newConfigText } from './security/new-config';
 import { VERSION } from './version';
@@ -125,8 +125,7 @@ async function main(): Promise<void> {
   const registry = gateway.metrics.registry;
   if (registry && isClusterWorker()) shareMetricsWithPrimary(registry);
   else if (registry && config.metrics.address) {
-    const { username, password } = config.metrics;
-    await listenMetrics(config.metrics.address, metricsHandler({ collect: () => registry.metrics(), username, password }));
+    await serveMetrics(config.metrics, () => registry.metrics());
     logger.info({ address: config.metrics.address }, `metrics at http://${config.metrics.address}/metrics`);
   }
   const { host, port } = parseAddress(config.app.address) ?? { host: '0.0.0.0', port: 9000 };

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import os from 'node:os';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { Logger } from './logger';
-import { listenMetrics, metricsHandler } from './metrics/endpoint';
+import { serveMetrics } from './metrics/endpoint';
 
 /**
  * `app.workers = N`: N worker processes (node:cluster) share the listening
@@ -42,6 +42,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   let stopping = false;
   let earlyExits = 0;
 
+  // Each worker finishes its in-flight requests on SIGTERM (cli.ts handleSignals).
+  const stopWorkers = (): void => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
   const fork = (): void => {
     const worker = cluster.fork();
     started.set(worker.id, Date.now());
@@ -61,7 +65,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     if (lived < EARLY_EXIT_MS && ++earlyExits >= MAX_EARLY_EXITS) {
       logger.fatal(`${MAX_EARLY_EXITS} workers exited right after starting; giving up (see their log lines above)`);
       stopping = true;
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      stopWorkers();
       process.exitCode = 1;
       setTimeout(() => process.exit(1), options.graceMs).unref();
       return;
@@ -73,7 +77,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'shutting down: stopping the workers');
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    stopWorkers();
     setTimeout(() => {
       logger.warn('workers did not stop in time; exiting');
       process.exit(1);
@@ -84,8 +88,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
 
   if (options.metrics) {
     const aggregator = new AggregatorRegistry();
-    const { address, username, password } = options.metrics;
-    await listenMetrics(address, metricsHandler({ collect: () => aggregator.clusterMetrics(), username, password }));
+    const { address } = options.metrics;
+    await serveMetrics(options.metrics, () => aggregator.clusterMetrics());
     logger.info({ address }, `metrics of all workers at http://${address}/metrics`);
   }
   for (let i = 0; i < options.workers; i++) fork();

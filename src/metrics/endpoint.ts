@@ -48,10 +48,10 @@ export function metricsHandler(options: MetricsEndpointOptions): (req: IncomingM
   };
 }
 
-/** Serve the metrics endpoint on its own `host:port`; resolves once listening. */
-export function listenMetrics(address: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
-  const { host, port } = parseAddress(address) ?? { host: '127.0.0.1', port: 9100 };
-  const server = http.createServer(handler);
+/** Serve `GET /metrics` on `[metrics] address` (a port of its own) behind its credentials; resolves once listening. */
+export function serveMetrics(settings: { address: string; username: string; password: string }, collect: () => Promise<string>): Promise<Server> {
+  const { host, port } = parseAddress(settings.address) ?? { host: '127.0.0.1', port: 9100 };
+  const server = http.createServer(metricsHandler({ collect, username: settings.username, password: settings.password }));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
