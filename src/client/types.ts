@@ -1,0 +1,69 @@
+/**
+ * The wire shapes of the OTP gateway API (see the README's API reference).
+ * Field names are the wire's own snake_case, so what you read here is exactly
+ * what the README's curl examples show; the client never renames anything.
+ */
+
+/** An OTP as the API returns it (the code itself is never included, except in `CreatedOtp`). */
+export interface Otp {
+  namespace: string;
+  id: string;
+  /** The address being verified; empty when the built-in address page still has to ask for it. */
+  to: string;
+  channel_description: string;
+  address_description: string;
+  /** Whatever JSON value the creator attached; `{}` when none. */
+  extra: unknown;
+  provider: string;
+  max_attempts: number;
+  attempts: number;
+  max_generate: number;
+  generate: number;
+  /** True once the right code was entered. */
+  closed: boolean;
+  /** Seconds left before the record expires. */
+  ttl: number;
+  /** The gateway's built-in verification page for this OTP. */
+  url: string;
+}
+
+/** The answer to a create: the OTP plus the code that was generated (or given) and sent. */
+export interface CreatedOtp extends Otp {
+  otp: string;
+}
+
+/** Fields of `PUT /api/otp[/:id]`; only `provider` is required. */
+export interface CreateOptions {
+  /** Id of an enabled provider (see `providers()`). */
+  provider: string;
+  /** The address to verify; omitted or empty lets the built-in address page ask the user. */
+  to?: string;
+  channel_description?: string;
+  address_description?: string;
+  /** A code of your own (1-64 printable characters); default: a random numeric code. */
+  otp?: string;
+  /** Seconds the OTP lives (1-86400); default: the gateway's `app.otp_ttl`. */
+  ttl?: number;
+  max_attempts?: number;
+  max_generate?: number;
+  /** Any JSON value, returned with the OTP and passed to templates and webhooks. */
+  extra?: unknown;
+}
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** Keep the verified record (closed) until it expires, so `status` can confirm it later. */
+  skip_delete?: boolean;
+}
+
+/** How to reach a gateway as one namespace. */
+export interface OTPGatewayClientOptions {
+  /** The gateway's base URL, e.g. `http://otpgateway:9000` (a path prefix behind a proxy is kept). */
+  baseUrl: string;
+  /** The namespace (HTTP Basic user). */
+  namespace: string;
+  /** The namespace's secret (HTTP Basic password). */
+  secret: string;
+  /** Per-request limit in milliseconds, connect to last byte; default 10 000. */
+  timeoutMs?: number;
+}

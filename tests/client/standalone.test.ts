@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Apps import `otpgateway/client` alone: the built client must load with none
+ * of the server's dependencies (express, redis…) and nothing from the server's modules.
+ */
+const BUILT_CLIENT = path.join(__dirname, '..', '..', 'dist', 'src', 'client');
+
+describe('the built client stands alone', () => {
+  let dir: string;
+  beforeAll(() => {
+    if (!existsSync(BUILT_CLIENT)) throw new Error(`${BUILT_CLIENT} is missing: build first (npx tsc -p tsconfig.json)`);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-client-'));
+    cpSync(BUILT_CLIENT, dir, { recursive: true, filter: (src) => !src.endsWith('.map') });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('its modules require only each other and node: built-ins', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+    expect(files).toContain('index.js');
+    const required = files.flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
+    expect(required.filter((r) => !r?.startsWith('./') && !r?.startsWith('node:'))).toEqual([]);
+  });
+
+  test('a copy of it in a folder with no node_modules anywhere above loads and builds a client', () => {
+    const above = [];
+    for (let d = dir; path.dirname(d) !== d; d = path.dirname(d)) above.push(path.join(path.dirname(d), 'node_modules'));
+    expect(above.filter((d) => existsSync(d))).toEqual([]);
+    const script = "const c = require('./index.js'); new c.OTPGatewayClient({ baseUrl: 'http://x', namespace: 'n', secret: 's' }); console.log(Object.keys(c).sort().join(','))";
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }).toString();
+    expect(out.trim()).toBe('OTPGatewayClient,OTPGatewayError');
+  });
+});
