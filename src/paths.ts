@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The package root (where package.json, views/, static/ and templates/ live), from src/ or dist/src/. */
+/**
+ * The package root (where package.json, views/, static/ and templates/ live), from src/ or dist/src/.
+ * Read packaged files through assets.ts, not from here: the single executable has no package folder.
+ */
 export const PACKAGE_ROOT = findRoot(__dirname);
 
 function findRoot(start: string): string {

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PACKAGE_ROOT } from './paths';
+import { requirePackagedText } from './assets';
 
-/** The package version, read once from package.json. */
-export const VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+/** The package version, read once from package.json (packaged in the single executable). */
+export const VERSION: string = (JSON.parse(requirePackagedText('package.json')) as { version: string }).version;

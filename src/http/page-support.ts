@@ -1,5 +1,5 @@
-import express, { Router } from 'express';
-import { STATIC_DIR } from './views';
+import { Router } from 'express';
+import { staticFiles } from './static-files';
 
 /** Small helpers of the public pages: the asset route, origin and form-field parsing. */
 
@@ -13,7 +13,7 @@ export function staticAssets(): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  router.use(express.static(STATIC_DIR, { index: false, fallthrough: true, maxAge: '1h', etag: true }));
+  router.use(staticFiles());
   router.use((_req, res) => void res.status(404).type('text').send('Not found.'));
   return router;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config/schema';
 import { ConfigError } from '../config/load';
 import type { Logger } from '../logger';
-import { PACKAGE_ROOT } from '../paths';
+import { packagedSource, readPackagedText } from '../assets';
 import { compileMessageTemplate, TemplateError, type MessageTemplate } from '../templates/render';
 import { PROVIDER_KINDS, WEBHOOK_KIND } from './kinds';
 import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
@@ -94,16 +94,32 @@ function setupProblem(key: string, err: unknown): string {
   return `${key}: ${errorMessage(err)}`;
 }
 
-/** Read a template file, relative to the config file's folder, the working directory, then the package. */
+/**
+ * Read a template file, relative to the config file's folder, the working directory, then the package
+ * (the user's files stay on disk; only the package's own come from the single executable's assets).
+ */
 function readTemplate(file: string, baseDirs: string[]): string {
-  const candidates = path.isAbsolute(file) ? [file] : [...baseDirs, PACKAGE_ROOT].map((dir) => path.join(dir, file));
+  const candidates = path.isAbsolute(file) ? [file] : baseDirs.map((dir) => path.join(dir, file));
   const found = candidates.find((c) => existsSync(c));
   if (!found) {
-    throw new Error(`template file ${JSON.stringify(file)} not found (looked in ${[...new Set(candidates.map((c) => path.dirname(c)))].join(', ')})`);
+    const packaged = path.isAbsolute(file) ? undefined : readPackaged(file);
+    if (packaged !== undefined) return packaged;
+    const looked = [...new Set(candidates.map((c) => path.dirname(c)))];
+    if (!path.isAbsolute(file)) looked.push(packagedSource());
+    throw new Error(`template file ${JSON.stringify(file)} not found (looked in ${looked.join(', ')})`);
   }
   try {
     return readFileSync(found, 'utf8');
   } catch (err) {
     throw new Error(`cannot read template file ${JSON.stringify(found)}: ${errorMessage(err)}`);
+  }
+}
+
+/** A template shipped with the gateway (e.g. templates/email.html), or undefined. */
+function readPackaged(file: string): string | undefined {
+  try {
+    return readPackagedText(file);
+  } catch (err) {
+    throw new Error(`cannot read template file ${JSON.stringify(file)} from ${packagedSource()}: ${errorMessage(err)}`);
   }
 }

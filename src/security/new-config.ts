@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PACKAGE_ROOT } from '../paths';
+import { readPackagedText } from '../assets';
 
 /**
  * `otpgateway --new-config`: a complete config (config.sample.toml, every key
@@ -84,6 +82,5 @@ api_window = "1m"
 }
 
 function readSample(): string | undefined {
-  const file = path.join(PACKAGE_ROOT, 'config.sample.toml');
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  return readPackagedText('config.sample.toml');
 }

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PACKAGE_ROOT } from '../paths';
+import { requirePackagedText } from '../assets';
 
 function builtIn(file: string): string {
-  return readFileSync(path.join(PACKAGE_ROOT, 'templates', file), 'utf8');
+  return requirePackagedText(`templates/${file}`);
 }
 
 /**

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import express, { type RequestHandler } from 'express';
+import { isSingleExecutable, readPackagedBytes } from '../assets';
+import { STATIC_DIR } from './views';
+
+/**
+ * The files of /static: express.static over static/ on disk; in the single
+ * executable, the packaged static/ with the same headers (type, one-hour
+ * cache, ETag, conditional GET), since there is no folder to serve from.
+ * The caller has already checked that the path is one flat file name.
+ */
+export function staticFiles(): RequestHandler {
+  if (!isSingleExecutable()) return express.static(STATIC_DIR, { index: false, fallthrough: true, maxAge: '1h', etag: true });
+  // The executable's own modification time stands for "when these files were packaged".
+  const packagedAt = new Date(Math.floor(statSync(process.execPath).mtimeMs / 1000) * 1000).toUTCString();
+  // Only hits are kept (bounded by what was packaged); remembering misses would let requests grow the map.
+  const files = new Map<string, PackagedFile>();
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const name = req.path.slice(1);
+    const file = files.get(name) ?? packagedFile(`static/${name}`);
+    if (!file) return next();
+    files.set(name, file);
+    res.type(path.extname(name));
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.setHeader('Last-Modified', packagedAt);
+    res.setHeader('ETag', file.etag);
+    // res.send answers 304 when If-None-Match matches the ETag (req.fresh), and no body to HEAD.
+    res.send(file.bytes);
+  };
+}
+
+/** A packaged static file with its ETag, computed once. */
+interface PackagedFile {
+  bytes: Buffer;
+  etag: string;
+}
+
+function packagedFile(key: string): PackagedFile | null {
+  const bytes = readPackagedBytes(key);
+  if (!bytes) return null;
+  const digest = createHash('sha1').update(bytes).digest('base64').slice(0, 27);
+  return { bytes, etag: `"${bytes.length.toString(16)}-${digest}"` };
+}
