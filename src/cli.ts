@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger';
 import { newConfigText } from './security/new-config';
 import { VERSION } from './version';
 import { errorMessage } from './errors';
+import { isSingleExecutable } from './assets';
 
 /**
  * The command-line entry: argv/env → config → gateway → listen; signals.
@@ -103,7 +104,9 @@ function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  // node:cluster starts a worker as `execPath <primary's argv[1]> ARGS`: a script path for node, but the single
+  // executable has no script, so there that argv[1] reaches the worker as its first argument.
+  const args = parseArgs(process.argv.slice(isClusterWorker() && isSingleExecutable() ? 3 : 2));
   if (args.help) return void console.log(HELP);
   if (args.version) return void console.log(VERSION);
   if (args.newConfig) return void process.stdout.write(newConfigText());
