@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// `npm run build:binary`: one self-contained executable, dist/otpgateway (a Node single executable
+// application). The CLI and every dependency are bundled by esbuild into one CommonJS file; views/,
+// static/, templates/, config.sample.toml and the version are packaged as SEA assets, read through
+// src/assets.ts. The result runs with no node_modules and no repository beside it.
+// Work files go to dist/sea/. Needs the node that runs this script to be >= 20.12 (SEA assets).
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const WORK = path.join(ROOT, 'dist', 'sea');
+const WINDOWS = process.platform === 'win32';
+const OUTPUT = path.join(ROOT, 'dist', WINDOWS ? 'otpgateway.exe' : 'otpgateway');
+const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+// Folders whose every file the gateway may read at run time (src/assets.ts keys are these relative paths).
+const PACKAGED_DIRS = ['views', 'static', 'templates'];
+const PACKAGED_FILES = ['config.sample.toml'];
+
+async function main() {
+  const started = Date.now();
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 12)) fail(`node ${process.versions.node} cannot package assets: use node 20.12 or later.`);
+
+  fs.rmSync(WORK, { recursive: true, force: true });
+  fs.mkdirSync(WORK, { recursive: true });
+
+  const bundle = path.join(WORK, 'otpgateway.cjs');
+  await bundleCli(bundle);
+
+  const seaConfig = path.join(WORK, 'sea-config.json');
+  const blob = path.join(WORK, 'sea-prep.blob');
+  fs.writeFileSync(
+    seaConfig,
+    JSON.stringify(
+      {
+        main: bundle,
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        // The V8 code cache of the bundle: a faster start, valid for this node version and platform only,
+        // which is what the executable is (a copy of this node).
+        useCodeCache: true,
+        assets: assets(),
+      },
+      null,
+      2,
+    ),
+  );
+  run(process.execPath, ['--experimental-sea-config', seaConfig]);
+
+  fs.rmSync(OUTPUT, { force: true });
+  fs.copyFileSync(process.execPath, OUTPUT);
+  fs.chmodSync(OUTPUT, 0o755);
+  if (process.platform === 'darwin') run('codesign', ['--remove-signature', OUTPUT]);
+  const { inject } = require('postject');
+  await inject(OUTPUT, 'NODE_SEA_BLOB', fs.readFileSync(blob), {
+    sentinelFuse: SENTINEL_FUSE,
+    machoSegmentName: process.platform === 'darwin' ? 'NODE_SEA' : undefined,
+  });
+  if (process.platform === 'darwin') run('codesign', ['--sign', '-', OUTPUT]);
+
+  const size = fs.statSync(OUTPUT).size;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`${path.relative(process.cwd(), OUTPUT) || OUTPUT}: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes), built in ${seconds} s`);
+}
+
+/** esbuild: src/cli.ts and all of node_modules into one CommonJS file for node 20. */
+async function bundleCli(outfile) {
+  const esbuild = require('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [path.join(ROOT, 'src', 'cli.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    legalComments: 'none',
+    sourcemap: false,
+    logLevel: 'warning',
+    // nunjucks loads chokidar only for `watch: true`, which the gateway never sets; it is not installed.
+    external: ['chokidar'],
+  });
+  if (result.errors.length > 0) fail('esbuild failed');
+  // esbuild keeps cli.ts's "#!/usr/bin/env node"; the executable has no use for it, so drop it.
+  const code = fs.readFileSync(outfile, 'utf8');
+  if (code.startsWith('#!')) fs.writeFileSync(outfile, code.slice(code.indexOf('\n') + 1));
+}
+
+/** The SEA assets: key (path relative to the package root, '/'-separated) → file to read it from. */
+function assets() {
+  const list = {};
+  const add = (key) => (list[key] = path.join(ROOT, key));
+  for (const dir of PACKAGED_DIRS) for (const file of filesUnder(path.join(ROOT, dir))) add(path.relative(ROOT, file).split(path.sep).join('/'));
+  for (const file of PACKAGED_FILES) add(file);
+  // Only what version.ts reads, not the whole package.json with its scripts and dependency lists.
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const manifest = path.join(WORK, 'package.json');
+  fs.writeFileSync(manifest, `${JSON.stringify({ name, version })}\n`);
+  list['package.json'] = manifest;
+  return list;
+}
+
+function filesUnder(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]))
+    .sort();
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
+}
+
+function fail(message) {
+  console.error(`build:binary: ${message}`);
+  process.exit(1);
+}
+
+main().catch((err) => fail(err instanceof Error ? err.stack : String(err)));
