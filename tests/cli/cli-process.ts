@@ -8,6 +8,8 @@ export const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 /** How to run the CLI: arguments, extra environment and working directory. */
 export interface CliOptions {
   args?: string[];
+  /** The program to run, before `args` (default: node with the built CLI; the single executable alone). */
+  command?: string[];
   env?: Record<string, string>;
   cwd?: string;
 }
@@ -43,11 +45,12 @@ const HARD_LIMIT_MS = 90_000;
 export const CLI_TEST_TIMEOUT_MS = 100_000;
 
 function spawnCli(options: CliOptions): ChildProcess {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.json)`);
+  const [program, ...leading] = options.command ?? [process.execPath, CLI];
+  if (!options.command && !existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p tsconfig.json)`);
   // The test runner's own OTP_GATEWAY_* variables must not leak into the server under test.
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^otp_gateway_/i.test(k)) env[k] = v;
-  return spawn(process.execPath, [CLI, ...(options.args ?? [])], {
+  return spawn(program as string, [...leading, ...(options.args ?? [])], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
