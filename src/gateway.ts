@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import { createApp } from './app';
 import type { LoadedConfig } from './config/load';
@@ -35,6 +36,13 @@ export async function createStore(config: Config, logger: Logger, metrics: Gatew
     username: redis.username,
     password: redis.password,
     db: redis.db,
+    url: redis.url,
+    tls: redis.tls,
+    // The config schema has checked that the file is readable.
+    tlsCa: redis.tls_ca_file ? readFileSync(redis.tls_ca_file, 'utf8') : undefined,
+    clusterNodes: redis.cluster_nodes,
+    sentinels: redis.sentinels,
+    sentinelName: redis.sentinel_name,
     keyPrefix: redis.key_prefix,
     publishKey: redis.publish_key,
     timeoutMs: redis.timeout,

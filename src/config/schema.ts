@@ -3,6 +3,8 @@ import { PROVIDER_KINDS, WEBHOOK_KIND } from '../providers/kinds';
 import { rateLimitSchema } from '../security/rate-limit-config';
 import { invalidProxyEntries } from '../security/trusted-proxies';
 import { metricsSchema } from '../metrics/config';
+import { readFileSync } from 'node:fs';
+import { parseHostPort, parseRedisUrl } from '../store/redis-url';
 import { bool, duration, int, oneOf, port, seconds, text, textList, url } from './fields';
 
 /**
@@ -65,7 +67,44 @@ const redisSchema = table({
   key_prefix: text('OTP'),
   publish_key: text(''),
   timeout: duration('3s', 60_000),
-});
+  url: text(''),
+  tls: bool(false),
+  tls_ca_file: text(''),
+  cluster_nodes: textList([]),
+  sentinels: textList([]),
+  sentinel_name: text(''),
+}).superRefine((redis, ctx) => {
+  const issue = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], message });
+  const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+  const [clusterNodes, sentinels] = [list(redis.cluster_nodes), list(redis.sentinels)];
+  for (const key of ['cluster_nodes', 'sentinels'] as const) {
+    const bad = list(redis[key]).filter((entry) => !parseHostPort(entry));
+    if (bad.length > 0) issue(key, `expected "host:port" entries such as "10.0.0.1:6379", got ${JSON.stringify(bad)}`);
+  }
+  if (clusterNodes.length > 0 && sentinels.length > 0) {
+    issue('sentinels', 'set either cluster_nodes (Redis Cluster) or sentinels (Sentinel), not both');
+  }
+  if (sentinels.length > 0 && redis.sentinel_name === '') {
+    issue('sentinel_name', 'expected the name of the primary the Sentinels monitor (their `sentinel monitor <name> ...` line)');
+  }
+  if (clusterNodes.length > 0 && typeof redis.db === 'number' && redis.db !== 0) {
+    issue('db', 'a Redis Cluster has only database 0: remove db or set it to 0');
+  }
+  if (typeof redis.url === 'string' && redis.url !== '') {
+    const parsed = parseRedisUrl(redis.url);
+    if (typeof parsed === 'string') issue('url', parsed);
+    else if (clusterNodes.length > 0 || sentinels.length > 0) {
+      issue('url', 'a url names one server: with cluster_nodes or sentinels leave it empty and use username, password and tls');
+    }
+  }
+  if (typeof redis.key_prefix === 'string' && /[{}]/.test(redis.key_prefix)) {
+    issue('key_prefix', 'expected no { or } (the store uses them for Redis Cluster hash tags)');
+  }
+  if (typeof redis.tls_ca_file === 'string' && redis.tls_ca_file !== '') {
+    const problem = unreadablePem(redis.tls_ca_file);
+    if (problem) issue('tls_ca_file', problem);
+  }
+}, ALWAYS);
 
 const storeSchema = z.preprocess(
   (v) => {
@@ -131,6 +170,19 @@ export type Config = z.output<typeof configSchema>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { status?: unknown }).status !== 'aborted';
+}
+
+/** Why a PEM certificate file cannot be used (unreadable, or no certificate in it); undefined when it can. */
+function unreadablePem(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+    return `${JSON.stringify(file)}: ${reason} (expected a PEM file of the CA certificates to trust)`;
+  }
+  return text.includes('-----BEGIN CERTIFICATE-----') ? undefined : `${JSON.stringify(file)} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`;
 }
 
 /** Split "host:port" (":9000" means every interface); undefined when malformed. */

@@ -9,13 +9,14 @@ import type { RateLimitConfig } from './rate-limit-config';
 
 /**
  * The three rate limits of `[rate_limit]`, built on rate-limiter-flexible:
- * counters live in Redis when the store is Redis (shared by every process),
- * in memory otherwise. Each refusal is a 429 AppError with Retry-After.
+ * counters live in Redis when the store is Redis (shared by every process;
+ * one key `{prefix}:rl:{limit}:{subject}` per counter, so one slot on a Redis
+ * Cluster), in memory otherwise. Each refusal is a 429 AppError with Retry-After.
  */
 
 /** What the limits need: the store's Redis connection (if any) and how to pseudonymise keys. */
 export interface RateLimitDeps {
-  /** A node-redis (v4+) client: the Redis store's own connection. Absent: in-memory counters. */
+  /** A node-redis (v4+) client — standalone, cluster or sentinel: the Redis store's own connection. Absent: in-memory counters. */
   redis?: unknown;
   /** Prefix of every Redis key (the store's `key_prefix`). */
   keyPrefix: string;
@@ -84,7 +85,8 @@ class Limiter {
   async take(key: string, namespace: string, sentence: (retryAfterSeconds: number) => string): Promise<void> {
     try {
       // node-redis drops its own command timeout once a command is written: bound the wait here.
-      await withTimeout(this.limiter.consume(key), this.timeoutMs, 'rate limit');
+      // The braces are a Redis Cluster hash tag: the slot comes from the limited subject alone.
+      await withTimeout(this.limiter.consume(`{${key}}`), this.timeoutMs, 'rate limit');
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw storeUnavailable();
       const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));

@@ -1,8 +1,9 @@
-import { createClient } from 'redis';
+import { createHash } from 'node:crypto';
 import type { Logger } from '../logger';
 import { errorMessage, storeUnavailable } from '../errors';
 import { withTimeout } from '../timeout';
 import * as lua from './lua/scripts';
+import { createRedisConnection, type RedisConnection, type RedisTarget, type ScriptCall } from './redis-connection';
 import { fieldsToArgs, recordFromHash, storedDigest } from './redis-fields';
 import type {
   OtpFields,
@@ -16,13 +17,8 @@ import type {
   VerifyResult,
 } from './store';
 
-/** Connection settings of the Redis store (from `[store.redis]`). */
-export interface RedisStoreOptions {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  db: number;
+/** Settings of the Redis store (from `[store.redis]`): where Redis is (one server, a Cluster or Sentinels) and the store's own keys. */
+export interface RedisStoreOptions extends RedisTarget {
   keyPrefix: string;
   /** Redis channel for check/close events; empty = off. */
   publishKey: string;
@@ -43,50 +39,38 @@ const SCRIPTS = {
   resend: lua.RESEND,
 } as const;
 
+/**
+ * Each script's SHA1, computed here rather than taken from SCRIPT LOAD: EVALSHA
+ * works without a load round trip, on any node, and a node that lacks the
+ * script (a new primary after failover, a restarted or never-loaded cluster
+ * node) answers NOSCRIPT, which falls back to EVAL for that call.
+ */
+const SHAS = Object.fromEntries(
+  Object.entries(SCRIPTS).map(([name, source]) => [name, createHash('sha1').update(source).digest('hex')]),
+) as Record<ScriptName, string>;
+
 /** What every script answers: a status, then (except not_found) the hash and its PTTL. */
 type ScriptReply = [string, string[]?, number?];
 
 /** The Redis store: one Lua script (EVALSHA, one round trip) per lifecycle step. */
 export class RedisStore implements Store {
   readonly name = 'redis';
-  private readonly client;
-  /**
-   * The client without node-redis's own per-command timeout, for the script
-   * calls: `guard` already bounds each wait, and node-redis's timeout costs an
-   * AbortSignal.timeout (a weak timer and its GC work) per command — several
-   * percent of a hot-path request in profiles.
-   */
-  private readonly scripts;
-  private readonly shas = new Map<ScriptName, string>();
+  private readonly redis: RedisConnection;
   private readonly options: RedisStoreOptions;
 
   constructor(options: RedisStoreOptions) {
     this.options = options;
-    this.client = createClient({
-      username: options.username || undefined,
-      password: options.password || undefined,
-      database: options.db,
-      // Fail fast while disconnected instead of queueing requests without bound.
-      disableOfflineQueue: true,
-      commandOptions: { timeout: options.timeoutMs },
-      socket: {
-        host: options.host,
-        port: options.port,
-        connectTimeout: options.timeoutMs,
-        // Keep retrying for ever, backing off to one attempt a second.
-        reconnectStrategy: (retries: number): number => Math.min(50 * 2 ** retries, 1000),
-      },
-    });
-    this.scripts = this.client.withCommandOptions({ timeout: 0 });
     let lastError = '';
-    this.client.on('error', (err: Error) => {
-      // node-redis emits an error per failed reconnect; log each distinct one once.
-      if (err.message !== lastError) options.logger.error({ err: err.message }, 'redis error');
-      lastError = err.message;
-    });
-    this.client.on('ready', () => {
-      if (lastError) options.logger.info('redis connection restored');
-      lastError = '';
+    this.redis = createRedisConnection(options, options.timeoutMs, {
+      onError: (err) => {
+        // node-redis emits an error per failed reconnect; log each distinct one once.
+        if (err.message !== lastError) options.logger.error({ err: err.message }, 'redis error');
+        lastError = err.message;
+      },
+      onReady: () => {
+        if (lastError) options.logger.info('redis connection restored');
+        lastError = '';
+      },
     });
   }
 
@@ -96,22 +80,28 @@ export class RedisStore implements Store {
    * in the background and every call answers 503 until Redis is up.
    */
   async connect(): Promise<void> {
-    const ready = this.client.connect().then(() => this.loadScripts());
-    // Failures after the start are logged by the 'error' listener; this keeps them from being unhandled.
+    // Loading the scripts is only a warm-up (see run), so its failure is not a failed start.
+    const ready = this.redis.connect().then(() => this.loadScripts().catch(() => undefined));
+    // Failures after the start are logged by the error hook; this keeps them from being unhandled.
     ready.catch(() => undefined);
     try {
       await withTimeout(ready, this.options.timeoutMs, 'redis connect');
     } catch (err) {
       this.options.logger.error(
-        { err: errorMessage(err), host: this.options.host, port: this.options.port },
+        { err: errorMessage(err), redis: this.redis.where },
         'redis is not reachable at startup: starting anyway; the API answers 503 until it is',
       );
     }
   }
 
-  /** The node-redis client, shared with the Redis-backed rate limiters (one connection per process). */
+  /** The node-redis client (standalone, cluster or sentinel), shared with the Redis-backed rate limiters. */
   get connection(): unknown {
-    return this.client;
+    return this.redis.client;
+  }
+
+  /** Which kind of Redis deployment the store talks to. */
+  get topology(): RedisConnection['topology'] {
+    return this.redis.topology;
   }
 
   async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
@@ -135,7 +125,7 @@ export class RedisStore implements Store {
   }
 
   async delete(key: OtpKey): Promise<boolean> {
-    return (await this.guard(this.client.del(this.redisKey(key)))) === 1;
+    return (await this.guard(this.redis.commands.del(this.redisKey(key)))) === 1;
   }
 
   async setAddress(key: OtpKey, to: string): Promise<SetAddressResult> {
@@ -148,40 +138,43 @@ export class RedisStore implements Store {
 
   async publish(event: StoreEvent): Promise<void> {
     if (!this.options.publishKey) return;
-    await this.guard(this.client.publish(this.options.publishKey, JSON.stringify(event)));
+    await this.guard(this.redis.commands.publish(this.options.publishKey, JSON.stringify(event)));
   }
 
+  /** PING the server; on a Redis Cluster node-redis sends it to every master, so health covers every shard. */
   async ping(): Promise<void> {
-    await this.guard(this.client.ping());
+    await this.guard(this.redis.commands.ping());
   }
 
   async close(): Promise<void> {
-    if (this.client.isOpen) await this.client.close().catch(() => this.client.destroy());
+    await this.redis.close();
   }
 
-  /** The Redis key of a record: `{prefix}:{namespace}:{id}`. */
+  /**
+   * The Redis key of a record: `{prefix}:{namespace:id}`. The braces are a
+   * Redis Cluster hash tag: the slot comes from `namespace:id` alone.
+   */
   redisKey(key: OtpKey): string {
-    return `${this.options.keyPrefix}:${key.namespace}:${key.id}`;
+    return `${this.options.keyPrefix}:{${key.namespace}:${key.id}}`;
   }
 
+  /**
+   * Warm the script caches: SCRIPT LOAD all at once (one pipelined round trip;
+   * node-redis sends it to every node of a cluster). Only an optimisation: a
+   * node without a script makes `run` fall back to EVAL once.
+   */
   private async loadScripts(): Promise<void> {
-    // All at once: one pipelined round trip, so a reload after a Redis restart fits in one command timeout.
-    const entries = Object.entries(SCRIPTS) as [ScriptName, string][];
-    const shas = await Promise.all(entries.map(([, source]) => this.client.scriptLoad(source)));
-    entries.forEach(([name], i) => this.shas.set(name, shas[i] as string));
+    await Promise.all(Object.values(SCRIPTS).map((source) => this.redis.commands.scriptLoad(source)));
   }
 
-  /** EVALSHA a preloaded script; after a Redis restart (NOSCRIPT) reload them and retry once. */
+  /** EVALSHA a script (one round trip); where the node does not have it (NOSCRIPT), EVAL its source, which also caches it there. */
   private async run(name: ScriptName, key: OtpKey, args: string[]): Promise<ScriptReply> {
-    const call = { keys: [this.redisKey(key)], arguments: args };
-    // Redis was down at startup: the scripts were never loaded.
-    if (!this.shas.has(name)) await this.guard(this.loadScripts());
+    const call: ScriptCall = { keys: [this.redisKey(key)], arguments: args };
     try {
-      return (await this.guard(this.scripts.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
+      return (await this.guard(this.redis.untimed.evalSha(SHAS[name], call))) as ScriptReply;
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      await this.guard(this.loadScripts());
-      return (await this.guard(this.scripts.evalSha(this.shas.get(name) ?? '', call))) as ScriptReply;
+      return (await this.guard(this.redis.untimed.eval(SCRIPTS[name], call))) as ScriptReply;
     }
   }
 

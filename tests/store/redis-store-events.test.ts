@@ -112,7 +112,7 @@ describe('the Redis store behind the gateway', () => {
         .send({ provider: 'log', to: 'private.person@example.com', ...body }).expect(200);
       const code = created.body.data.otp as string;
 
-      const hash = await admin.hGetAll(`${gw.keyPrefix}:nsA:${id}`);
+      const hash = await admin.hGetAll(`${gw.keyPrefix}:{nsA:${id}}`);
       const values = Object.values(hash);
       expect(values.length).toBeGreaterThan(5);
       for (const value of values) {

@@ -23,14 +23,14 @@ describe('the Redis store', () => {
       await admin.close();
     });
 
-    const redisKey = (key: OtpKey): string => `${PREFIX}:${key.namespace}:${key.id}`;
+    const redisKey = (key: OtpKey): string => `${PREFIX}:{${key.namespace}:${key.id}}`;
 
-    it('stores a record as one hash under {prefix}:{namespace}:{id}', async () => {
+    it('stores a record as one hash under {prefix}:{{namespace}:{id}} (a Redis Cluster hash tag)', async () => {
       const key = { namespace: 'nsA', id: `user.42@example:${randomUUID()}` };
       await store.upsert(key, fields(), 60);
       expect(store.redisKey(key)).toBe(redisKey(key));
       expect(await admin.type(redisKey(key))).toBe('hash');
-      expect(await admin.exists(`${PREFIX}:nsB:${key.id}`)).toBe(0);
+      expect(await admin.exists(`${PREFIX}:{nsB:${key.id}}`)).toBe(0);
     });
 
     it('leaves every key it wrote with a TTL after a full workload', async () => {

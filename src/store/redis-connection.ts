@@ -1,0 +1,215 @@
+import { createClient, createCluster, createSentinel } from 'redis';
+import { parseHostPort, parseRedisUrl } from './redis-url';
+
+/**
+ * Builds the node-redis client for the topology `[store.redis]` names — one
+ * server (host/port or url, optionally TLS), a Redis Cluster (`cluster_nodes`)
+ * or a Sentinel-managed primary (`sentinels`) — with the same behaviour on
+ * each: fail fast while disconnected (no offline queue), reconnect for ever
+ * with a backoff, a connect timeout, and a start that never waits for Redis.
+ */
+
+/** Where Redis is and how to reach it (the connection part of `[store.redis]`). */
+export interface RedisTarget {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  db: number;
+  /** redis:// or rediss:// URL; when set it replaces host and port, and username, password and db where it has them. */
+  url?: string;
+  /** TLS to every node (also turned on by a rediss:// URL). */
+  tls?: boolean;
+  /** PEM certificates to trust instead of the system CAs (a private CA). */
+  tlsCa?: string;
+  /** "host:port" seeds of a Redis Cluster. */
+  clusterNodes?: readonly string[];
+  /** "host:port" of Sentinels, with the monitored primary's name. */
+  sentinels?: readonly string[];
+  sentinelName?: string;
+}
+
+/** A script call: the keys (one, hash-tagged) and the arguments. */
+export interface ScriptCall {
+  keys: string[];
+  arguments: string[];
+}
+
+/** The commands the store and the rate limits send; node-redis's standalone, cluster and sentinel clients all have them. */
+export interface RedisCommands {
+  evalSha(sha1: string, call: ScriptCall): Promise<unknown>;
+  eval(script: string, call: ScriptCall): Promise<unknown>;
+  del(key: string): Promise<number>;
+  publish(channel: string, message: string): Promise<number>;
+  ping(): Promise<unknown>;
+  scriptLoad(script: string): Promise<string>;
+}
+
+/** A Redis connection of any topology. */
+export interface RedisConnection {
+  readonly topology: 'standalone' | 'cluster' | 'sentinel';
+  /** Where it connects, for logs (never credentials). */
+  readonly where: string;
+  /** The commands with node-redis's per-command timeout. */
+  readonly commands: RedisCommands;
+  /** The same without it: for callers that bound each wait themselves (RedisStore.guard), saving a timer per command. */
+  readonly untimed: RedisCommands;
+  /** The node-redis client itself (for rate-limiter-flexible). */
+  readonly client: unknown;
+  /** Resolve once connected; until then keep trying in the background, for ever (never rejects). */
+  connect(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Hooks for the connection's life: each failed (re)connect or node error, and each (re)gained readiness. */
+export interface ConnectionEvents {
+  onError(err: Error): void;
+  onReady(): void;
+}
+
+// Keep retrying for ever, backing off to one attempt a second.
+const backoff = (retries: number): number => Math.min(50 * 2 ** retries, 1000);
+
+/** Build the client for `target`; nothing connects until `connect()`. */
+export function createRedisConnection(target: RedisTarget, timeoutMs: number, events: ConnectionEvents): RedisConnection {
+  const fromUrl = target.url ? parseRedisUrl(target.url) : undefined;
+  // The config schema refuses a bad URL before we get here.
+  if (typeof fromUrl === 'string') throw new Error(`store.redis.url: ${fromUrl}`);
+  // The URL's host and port replace the keys; its user, password and database only where it has them.
+  const base = fromUrl
+    ? { host: fromUrl.host, port: fromUrl.port, username: fromUrl.username ?? target.username, password: fromUrl.password ?? target.password, db: fromUrl.db ?? target.db }
+    : target;
+  const tls = target.tls === true || fromUrl?.tls === true;
+  const tlsOptions = tls ? { tls: true as const, ...(target.tlsCa ? { ca: target.tlsCa } : {}) } : {};
+  const socket = { connectTimeout: timeoutMs, reconnectStrategy: backoff, ...tlsOptions };
+  const credentials = { username: base.username || undefined, password: base.password || undefined };
+  const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+  if (target.clusterNodes && target.clusterNodes.length > 0) {
+    const cluster = createCluster({
+      rootNodes: target.clusterNodes.map((entry) => ({ socket: { ...nodeAddress(entry) } })),
+      // Defaults apply to every node connection the topology discovery opens, roots included.
+      defaults: { ...credentials, disableOfflineQueue: true, socket },
+      commandOptions: { timeout: timeoutMs },
+    });
+    cluster.on('error', (err: unknown) => events.onError(asError(err)));
+    cluster.on('node-error', (err: unknown) => events.onError(asError(err)));
+    cluster.on('node-ready', () => events.onReady());
+    const commands: RedisCommands = {
+      evalSha: (sha1, call) => cluster.evalSha(sha1, call),
+      eval: (script, call) => cluster.eval(script, call),
+      del: (key) => cluster.del(key),
+      ping: () => cluster.ping(),
+      scriptLoad: (script) => cluster.scriptLoad(script),
+      // node-redis sends PUBLISH to a random node; through one node (the channel's slot master)
+      // subscribers receive the events in the order they were published, as on one server.
+      publish: async (channel, message) => (await cluster.getNodeClientForKey(channel)).publish(channel, message),
+    };
+    return retrying('cluster', `cluster ${target.clusterNodes.join(',')}`, cluster, commands, cluster.withCommandOptions({ timeout: 0 }), events);
+  }
+
+  if (target.sentinels && target.sentinels.length > 0) {
+    const sentinel = createSentinel({
+      name: target.sentinelName ?? '',
+      sentinelRootNodes: target.sentinels.map(nodeAddress),
+      nodeClientOptions: { ...credentials, database: base.db, disableOfflineQueue: true, socket },
+      // node-redis opens the Sentinel connections without reconnects of its own; it rediscovers instead.
+      sentinelClientOptions: { socket: { connectTimeout: timeoutMs, ...tlsOptions } },
+      commandOptions: { timeout: timeoutMs },
+    });
+    sentinel.on('error', (err: unknown) => events.onError(asError(err)));
+    sentinel.on('client-error', (event: { error?: unknown }) => events.onError(asError(event.error)));
+    sentinel.on('ready', () => events.onReady());
+    const where = `sentinel ${target.sentinels.join(',')} (${target.sentinelName ?? ''})`;
+    return retrying('sentinel', where, sentinel, sentinel, sentinel.withCommandOptions({ timeout: 0 }), events);
+  }
+
+  const client = createClient({
+    ...credentials,
+    database: base.db,
+    // Fail fast while disconnected instead of queueing requests without bound.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: timeoutMs },
+    socket: { host: base.host, port: base.port, ...socket },
+  });
+  client.on('error', (err: unknown) => events.onError(asError(err)));
+  client.on('ready', () => events.onReady());
+  return {
+    topology: 'standalone',
+    where: `${base.host}:${base.port}${tls ? ' (TLS)' : ''}`,
+    commands: client,
+    untimed: client.withCommandOptions({ timeout: 0 }),
+    client,
+    // The client's own reconnect strategy retries for ever, so this settles only once connected.
+    connect: async () => {
+      await client.connect();
+    },
+    close: async () => {
+      if (client.isOpen) await client.close().catch(() => client.destroy());
+    },
+  };
+}
+
+function nodeAddress(entry: string): { host: string; port: number } {
+  const address = parseHostPort(entry);
+  if (!address) throw new Error(`expected "host:port", got ${JSON.stringify(entry)}`);
+  return address;
+}
+
+/** What cluster and sentinel clients share: a connect() that can fail, and close(). */
+interface Reconnectable {
+  connect(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Cluster and sentinel clients give up when the first discovery fails (no seed
+ * answers); retry it here with the same backoff, so a gateway started before
+ * Redis connects once Redis is up, like the standalone client does by itself.
+ */
+function retrying(
+  topology: 'cluster' | 'sentinel',
+  where: string,
+  client: Reconnectable,
+  commands: RedisCommands,
+  untimed: RedisCommands,
+  events: ConnectionEvents,
+): RedisConnection {
+  let closed = false;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  let connecting: Promise<void> | undefined;
+  const connectLoop = async (): Promise<void> => {
+    for (let attempt = 0; !closed; attempt++) {
+      try {
+        await client.connect();
+        events.onReady();
+        return;
+      } catch (err) {
+        events.onError(err instanceof Error ? err : new Error(String(err)));
+        await pause(backoff(attempt));
+      }
+    }
+  };
+  return {
+    topology,
+    where,
+    commands,
+    untimed,
+    client,
+    connect: () => (connecting ??= connectLoop()),
+    close: async () => {
+      closed = true;
+      wake?.();
+      // Not waiting for an attempt in flight: closing the client ends it.
+      await client.close().catch(() => undefined);
+    },
+  };
+}
