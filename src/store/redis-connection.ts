@@ -105,7 +105,15 @@ export function createRedisConnection(target: RedisTarget, timeoutMs: number, ev
       // subscribers receive the events in the order they were published, as on one server.
       publish: async (channel, message) => (await cluster.getNodeClientForKey(channel)).publish(channel, message),
     };
-    return retrying('cluster', `cluster ${target.clusterNodes.join(',')}`, cluster, commands, cluster.withCommandOptions({ timeout: 0 }), events);
+    return retrying({
+      topology: 'cluster',
+      where: `cluster ${target.clusterNodes.join(',')}`,
+      client: cluster,
+      commands,
+      untimed: cluster.withCommandOptions({ timeout: 0 }),
+      // Nodes that are up but not yet joined (`--cluster create` still to run) answer CLUSTER SLOTS with nothing.
+      notServing: () => (cluster.masters.length === 0 ? 'the Redis Cluster has no slots assigned yet' : undefined),
+    }, events);
   }
 
   if (target.sentinels && target.sentinels.length > 0) {
@@ -121,7 +129,7 @@ export function createRedisConnection(target: RedisTarget, timeoutMs: number, ev
     sentinel.on('client-error', (event: { error?: unknown }) => events.onError(asError(event.error)));
     sentinel.on('ready', () => events.onReady());
     const where = `sentinel ${target.sentinels.join(',')} (${target.sentinelName ?? ''})`;
-    return retrying('sentinel', where, sentinel, sentinel, sentinel.withCommandOptions({ timeout: 0 }), events);
+    return retrying({ topology: 'sentinel', where, client: sentinel, commands: sentinel, untimed: sentinel.withCommandOptions({ timeout: 0 }) }, events);
   }
 
   const client = createClient({
@@ -156,10 +164,15 @@ function nodeAddress(entry: string): { host: string; port: number } {
   return address;
 }
 
-/** What cluster and sentinel clients share: a connect() that can fail, and close(). */
-interface Reconnectable {
-  connect(): Promise<unknown>;
-  close(): Promise<void>;
+/** A cluster or sentinel client and the views of it the connection hands out. */
+interface Retried {
+  topology: 'cluster' | 'sentinel';
+  where: string;
+  client: { connect(): Promise<unknown>; close(): Promise<void> };
+  commands: RedisCommands;
+  untimed: RedisCommands;
+  /** Why the client, though connected, cannot serve yet; undefined when it can. */
+  notServing?: () => string | undefined;
 }
 
 /**
@@ -167,14 +180,7 @@ interface Reconnectable {
  * answers); retry it here with the same backoff, so a gateway started before
  * Redis connects once Redis is up, like the standalone client does by itself.
  */
-function retrying(
-  topology: 'cluster' | 'sentinel',
-  where: string,
-  client: Reconnectable,
-  commands: RedisCommands,
-  untimed: RedisCommands,
-  events: ConnectionEvents,
-): RedisConnection {
+function retrying({ topology, where, client, commands, untimed, notServing }: Retried, events: ConnectionEvents): RedisConnection {
   let closed = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number): Promise<void> =>
@@ -190,6 +196,11 @@ function retrying(
     for (let attempt = 0; !closed; attempt++) {
       try {
         await client.connect();
+        const why = notServing?.();
+        if (why) {
+          await client.close().catch(() => undefined);
+          throw new Error(why);
+        }
         events.onReady();
         return;
       } catch (err) {

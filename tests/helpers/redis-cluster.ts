@@ -12,12 +12,22 @@ export interface RedisClusterSetup {
   stop(): Promise<void>;
 }
 
+/** Options of startRedisCluster. */
+export interface RedisClusterOptions {
+  /** How many masters (default 3). */
+  masters?: number;
+  /** The nodes' ports, for a client configured before the cluster exists; free ones by default. */
+  ports?: number[];
+  /** Run once the nodes are up but before they are joined (their slots still unassigned). */
+  beforeJoin?: () => Promise<void>;
+}
+
 /**
- * Start `masters` cluster-enabled redis-servers (no persistence, no replicas),
- * join them with `redis-cli --cluster create … --cluster-yes` and wait until
- * every node reports `cluster_state:ok`.
+ * Start cluster-enabled redis-servers (no persistence, no replicas), join
+ * them with `redis-cli --cluster create … --cluster-yes` and wait until every
+ * node reports `cluster_state:ok`.
  */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterSetup> {
+export async function startRedisCluster({ masters = 3, ports = [], beforeJoin }: RedisClusterOptions = {}): Promise<RedisClusterSetup> {
   const tmp = tempDir('cluster');
   const processes: RedisProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -26,7 +36,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterSetup>
   };
   try {
     for (let i = 0; i < masters; i++) {
-      const [port, busPort] = [await freePort(), await freePort()];
+      const [port, busPort] = [ports[i] ?? (await freePort()), await freePort()];
       processes.push(
         await spawnRedis(port, [
           '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
@@ -38,6 +48,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterSetup>
       );
     }
     const nodes = processes.map((p) => `127.0.0.1:${p.port}`);
+    await beforeJoin?.();
     await new Promise<void>((resolve, reject) => {
       execFile('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 20_000 }, (err, _out, stderr) =>
         err ? reject(new Error(`redis-cli --cluster create failed: ${stderr || err.message}`)) : resolve(),

@@ -22,8 +22,11 @@ export function tempDir(label: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Start `redis-server` with `args` (which must make it listen on `port`) and wait until it answers PING. */
-export async function spawnRedis(port: number, args: string[]): Promise<RedisProcess> {
+/**
+ * Start `redis-server` with `args` (which must make it listen on `port`) and wait until it answers PING;
+ * `cli` are the redis-cli options that PING needs (e.g. `--tls --cacert ca.pem` for a TLS-only server).
+ */
+export async function spawnRedis(port: number, args: string[], cli: string[] = []): Promise<RedisProcess> {
   const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const proc: RedisProcess = {
@@ -35,7 +38,7 @@ export async function spawnRedis(port: number, args: string[]): Promise<RedisPro
     },
   };
   try {
-    await waitUntil(async () => (await redisCli(port, 'PING').catch(() => '')) === 'PONG', 5000, `redis-server on port ${port} to start`);
+    await waitUntil(async () => (await redisCli(port, ...cli, 'PING').catch(() => '')) === 'PONG', 5000, `redis-server on port ${port} to start`);
   } catch (err) {
     await proc.kill('SIGKILL');
     throw err;

@@ -15,7 +15,7 @@ describe('the /api surface on a gateway whose store is a 3-master Redis Cluster'
   // Filled in once the cluster runs, before the nested blocks build their gateways.
   const config: RawConfig = {};
   beforeAll(async () => {
-    cluster = await startRedisCluster(3);
+    cluster = await startRedisCluster();
     config.store = { redis: { cluster_nodes: cluster.nodes } };
   });
   afterAll(() => cluster?.stop());

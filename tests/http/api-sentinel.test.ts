@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { RedisStore } from '../../src/store/redis-store';
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 import { waitUntil } from '../helpers/redis-processes';
+import { freePort } from '../helpers/redis-server';
 import { startRedisSentinel, type RedisSentinelSetup } from '../helpers/redis-sentinel';
 
 // Five processes to start, then a failover of a few seconds.
@@ -107,5 +108,21 @@ describe('a gateway on Redis Sentinel whose primary is killed mid-run', () => {
     }
     process.stdout.write(`sentinel failover: ${createStatuses.filter((s) => s === 503).length} creates answered 503; ` +
       `${survived} of ${unconfirmed.length} acknowledged before the kill without a replication check survived\n`);
+  });
+});
+
+describe('a gateway on Redis Sentinel when no Sentinel answers', () => {
+  it('starts anyway, answers 503 with the envelope, and closes', async () => {
+    const sentinels = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+    const gw = await buildTestGateway({ store: 'redis', config: { store: { redis: { sentinels, sentinel_name: 'nobody', timeout: '300ms' } } } });
+    try {
+      const health = await request(gw.app).get('/api/health');
+      expect(health.status).toBe(503);
+      expect(health.body).toEqual({ status: 'error', message: expect.stringMatching(/^[A-Z].+\.$/) });
+      expect((await request(gw.app).put('/api/otp/nobody-000001').set('Authorization', basic(TENANTS.a)).send({ provider: 'log' })).status).toBe(503);
+      expect(gw.logs.join('')).toMatch(/redis is not reachable at startup/);
+    } finally {
+      await gw.close();
+    }
   });
 });

@@ -3,7 +3,8 @@ import { createClient } from 'redis';
 import { createLogger } from '../../src/logger';
 import { RedisStore } from '../../src/store/redis-store';
 import type { OtpKey, StoreEvent } from '../../src/store/store';
-import { redisCli } from '../helpers/redis-processes';
+import { redisCli, waitUntil } from '../helpers/redis-processes';
+import { freePort } from '../helpers/redis-server';
 import { startRedisCluster, type RedisClusterSetup } from '../helpers/redis-cluster';
 import { fields, recordOf, RIGHT, sleep, WRONG } from './contract-fixtures';
 import { runStoreContract } from './store-contract';
@@ -16,7 +17,7 @@ const PREFIX = `cluster-${randomUUID().slice(0, 8)}`;
 describe('the Redis store on a 3-master Redis Cluster', () => {
   let cluster: RedisClusterSetup;
   beforeAll(async () => {
-    cluster = await startRedisCluster(3);
+    cluster = await startRedisCluster();
   });
   afterAll(() => cluster?.stop());
 
@@ -103,6 +104,39 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
     } finally {
       await subscriber.close();
       await store.close();
+    }
+  });
+
+  it('starts while no cluster node answers, waits out nodes not yet joined (503 meanwhile), and connects once the cluster is up', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const store = new RedisStore({
+      host: '', port: 6379, username: '', password: '', db: 0,
+      clusterNodes: ports.map((port) => `127.0.0.1:${port}`),
+      keyPrefix: `${PREFIX}-late`,
+      publishKey: '',
+      timeoutMs: 500,
+      logger: createLogger({ silent: true }),
+    });
+    let late: RedisClusterSetup | undefined;
+    try {
+      await store.connect();
+      await expect(store.ping()).rejects.toMatchObject({ status: 503 });
+      await expect(store.upsert({ namespace: 'nsA', id: 'late-000001' }, fields(), 60)).rejects.toMatchObject({ status: 503 });
+      late = await startRedisCluster({
+        ports,
+        beforeJoin: async () => {
+          // Let the store find the nodes up but without slots, as when a gateway starts beside a cluster being created.
+          const topologyQueries = async (): Promise<number> => (await Promise.all(ports.map(async (port) =>
+            Number(/cmdstat_cluster\|slots:calls=(\d+)/.exec(await redisCli(port, 'INFO', 'commandstats'))?.[1] ?? 0)))).reduce((a, b) => a + b);
+          await waitUntil(async () => (await topologyQueries()) > 0, 5000, 'the store to query the unjoined nodes');
+          await expect(store.ping()).rejects.toMatchObject({ status: 503 });
+        },
+      });
+      await waitUntil(() => store.ping().then(() => true, () => false), 10_000, 'the store to connect to the late cluster');
+      recordOf(await store.upsert({ namespace: 'nsA', id: 'late-000001' }, fields(), 60), 'created');
+    } finally {
+      await store.close();
+      await late?.stop();
     }
   });
 
