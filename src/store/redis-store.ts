@@ -99,11 +99,6 @@ export class RedisStore implements Store {
     return this.redis.client;
   }
 
-  /** Which kind of Redis deployment the store talks to. */
-  get topology(): RedisConnection['topology'] {
-    return this.redis.topology;
-  }
-
   async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
     const [kind, hash, pttl] = await this.run('upsert', key, [String(ttlSeconds * 1000), String(fields.maxAttempts), ...fieldsToArgs(fields)]);
     return { kind: kind as UpsertResult['kind'], otp: recordFromHash(key, hash ?? [], pttl ?? 0) };
