@@ -13,7 +13,12 @@ export class AppError extends Error {
   readonly retryAfter: number | undefined;
 
   constructor(options: { status: number; code: string; message: string; data?: unknown; retryAfter?: number }) {
+    // A 4xx is an expected answer (a wrong code, a bad field), never logged with a stack:
+    // skip capturing one, which is a measurable part of a wrong-code verify.
+    const stackLimit = Error.stackTraceLimit;
+    if (options.status < 500) Error.stackTraceLimit = 0;
     super(options.message);
+    Error.stackTraceLimit = stackLimit;
     this.name = 'AppError';
     this.status = options.status;
     this.code = options.code;

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * The request id: taken from a well-formed `X-Request-Id` header or generated,
@@ -16,10 +16,16 @@ export function currentRequestId(): string | undefined {
   return storage.getStore();
 }
 
-/** Give the request an id, echo it as `X-Request-Id`, and run `handle` in its context. */
-export function runWithRequestId(req: IncomingMessage, res: ServerResponse, handle: () => void): void {
+/** The request's id: a well-formed `X-Request-Id` it came with, or a new one. */
+export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
+  return typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
+}
+
+/**
+ * Run `handle` in the context of request `id`. Echoing the id as `X-Request-Id`
+ * is the caller's job: the API fast path writes all its headers at once.
+ */
+export function runWithRequestId(id: string, handle: () => void): void {
   storage.run(id, handle);
 }

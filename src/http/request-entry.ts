@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { fastRouteOf, type FastPath } from './request-fast-path';
-import { runWithRequestId } from './request-context';
+import { requestIdOf, runWithRequestId } from './request-context';
 
 /** What runs in front of Express for every request. */
 export interface RequestEntryOptions {
@@ -27,10 +27,13 @@ export function installRequestEntry(app: Express, options: RequestEntryOptions):
   const timed = metrics.registry !== undefined;
 
   target.handle = (req, res, next) => {
-    runWithRequestId(req, res, () => {
+    const id = requestIdOf(req);
+    runWithRequestId(id, () => {
       if (timed) observe(metrics, req, res);
+      if (fastPath(req, res, id)) return;
+      res.setHeader('X-Request-Id', id);
       if (metricsEndpoint && req.url === '/metrics') return metricsEndpoint(req, res);
-      if (!fastPath(req, res)) express(req, res, next);
+      express(req, res, next);
     });
   };
 }

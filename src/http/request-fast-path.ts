@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { OtpService } from '../otp/service';
 import type { Tenant } from './auth';
 import { createAuthorizer } from './auth';
-import { applyErrorHeaders, logError, toAppError } from './error-handler';
+import { logError, toAppError } from './error-handler';
 import { checkId, parseCreateBody, parseVerifyBody } from './inputs';
 import { bodyKind, parseBody, readBody, type BodyKind } from './request-body';
 import type { HeaderSet } from './request-headers';
@@ -33,8 +33,8 @@ export interface FastPathDeps {
   headers: HeaderSet | undefined;
 }
 
-/** Answers the request and returns true, or returns false without touching it. */
-export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+/** Answers the request (echoing `requestId`) and returns true, or returns false without touching it. */
+export type FastPath = (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean;
 
 const ROUTE = /^\/api\/otp(?:\/([A-Za-z0-9\-_.:@]+)(\/status)?)?$/;
 const CREDENTIALS = /^ *[Bb][Aa][Ss][Ii][Cc] +([A-Za-z0-9._~+/-]+=*) *$/;
@@ -45,12 +45,13 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   const base: OutgoingHttpHeaders = { 'Cache-Control': 'no-store' };
   for (const [name, value] of deps.headers.set) base[name] = typeof value === 'object' ? [...value] : value;
   base['Content-Type'] = 'application/json; charset=utf-8';
-  const removed = deps.headers.remove;
-  const send = (res: ServerResponse, status: number, payload: unknown): void => {
+  // Nothing is set on `res` before writeHead: given only an object, Node writes it as is
+  // instead of copying each header through setHeader (the headers Express would remove are never set).
+  const send = (res: ServerResponse, status: number, payload: unknown, requestId: string, retryAfter?: number): void => {
     const body = JSON.stringify(payload);
-    for (const name of removed) res.removeHeader(name);
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.writeHead(status, base);
+    const headers: OutgoingHttpHeaders = { ...base, 'X-Request-Id': requestId, 'Content-Length': Buffer.byteLength(body) };
+    if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+    res.writeHead(status, headers);
     res.end(body);
   };
   const authorize = createAuthorizer(deps.tenants);
@@ -68,21 +69,21 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     return authorize(user, decoded.slice(colon + 1)) ? user : undefined;
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, kind: BodyKind, run: (body: unknown) => Promise<unknown>): Promise<void> => {
+  const answer = async (req: IncomingMessage, res: ServerResponse, id: string, kind: BodyKind, run: (body: unknown) => Promise<unknown>): Promise<void> => {
     try {
       const body = parseBody(kind, kind === 'none' ? '' : await readBody(req));
-      send(res, 200, { status: 'success', data: await run(body) });
+      send(res, 200, { status: 'success', data: await run(body) }, id);
     } catch (err) {
       const appError = toAppError(err);
       logError(logger, { method: req.method ?? '', path: (req.url ?? '').slice('/api'.length) }, appError, err);
       if (res.headersSent) return;
-      applyErrorHeaders(res, appError);
       const data = appError.data;
-      send(res, appError.status, data === undefined ? { status: 'error', message: appError.message } : { status: 'error', message: appError.message, data });
+      const payload = data === undefined ? { status: 'error', message: appError.message } : { status: 'error', message: appError.message, data };
+      send(res, appError.status, payload, id, appError.retryAfter);
     }
   };
 
-  return (req, res) => {
+  return (req, res, requestId) => {
     const url = req.url;
     if (url === undefined || !url.startsWith('/api/otp')) return false;
     const m = ROUTE.exec(url);
@@ -97,14 +98,14 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     if (namespace === undefined) return false;
 
     if (method === 'PUT') {
-      void answer(req, res, kind, (body) => {
+      void answer(req, res, requestId, kind, (body) => {
         const request = parseCreateBody(body, kind === 'json');
         return service.create(namespace, id === undefined ? undefined : checkId(id), request);
       });
     } else if (status) {
-      void answer(req, res, kind, () => service.status({ namespace, id: checkId(id as string) }));
+      void answer(req, res, requestId, kind, () => service.status({ namespace, id: checkId(id as string) }));
     } else {
-      void answer(req, res, kind, (body) => {
+      void answer(req, res, requestId, kind, (body) => {
         const { otp, skipDelete } = parseVerifyBody(body);
         return service.verify({ namespace, id: checkId(id as string) }, otp, { skipDelete });
       });
