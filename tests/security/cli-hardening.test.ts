@@ -125,7 +125,7 @@ describe('app.secret_key', () => {
     const admin = createClient({ socket: { host: '127.0.0.1', port: testRedisPort() } });
     await admin.connect();
     try {
-      const stored = JSON.stringify(await admin.hGetAll(`${prefix}:shop:envkey-000001`));
+      const stored = JSON.stringify(await admin.hGetAll(`${prefix}:{shop:envkey-000001}`));
       expect(stored).toMatch(/v1\./);
       expect(stored).not.toContain('jane.doe');
       expect(stored).not.toContain(code);
