@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors';
 
 /**
@@ -50,6 +50,13 @@ function nextRandomByte(): number {
   return pool[poolOffset++] as number;
 }
 
+/** `size` fresh CSPRNG bytes from the pool (each pool byte is handed out once). */
+function pooledRandomBytes(size: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) out[i] = nextRandomByte();
+  return out;
+}
+
 /** Constant-time equality of two strings: hash both so unequal lengths take the same time. */
 export function constantTimeEqual(a: string, b: string): boolean {
   const x = createHash('sha256').update(a).digest();
@@ -84,7 +91,8 @@ export function createSealer(secretKey: string): Sealer {
     encrypts: true,
     seal(plain: string): string {
       if (plain === '') return '';
-      const iv = randomBytes(12);
+      // From the pool: a randomBytes call per seal was ~10 % of a create in profiles.
+      const iv = pooledRandomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return SEALED_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
