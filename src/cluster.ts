@@ -57,7 +57,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) {
         logger.info('all workers stopped');
-        process.exit(0);
+        // Keep the failure status when the primary gave up on crashing workers.
+        process.exit(process.exitCode ?? 0);
       }
       return;
     }

@@ -92,6 +92,28 @@ describe('app.workers', () => {
     expect(cli.logs().filter((l) => l.msg === 'stopped')).toHaveLength(2);
   });
 
+  it('gives up with exit code 1 when every worker dies right after starting (here: the port is taken)', async () => {
+    const taken = http.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const result = await runCli({
+        env: {
+          OTP_GATEWAY_APP__WORKERS: '2',
+          OTP_GATEWAY_APP__ADDRESS: `127.0.0.1:${port}`,
+          OTP_GATEWAY_STORE__BACKEND: 'redis',
+          OTP_GATEWAY_STORE__REDIS__PORT: String(testRedisPort()),
+          OTP_GATEWAY_AUTH__SHOP__SECRET: 'shop-secret',
+        },
+        cwd: dir,
+      });
+      expect(result.stdout).toMatch(/workers exited right after starting; giving up/);
+      expect(result.code).toBe(1);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it('refuses workers > 1 on the memory store with a config error', async () => {
     const result = await runCli({ env: { OTP_GATEWAY_APP__WORKERS: '2', OTP_GATEWAY_STORE__BACKEND: 'memory', OTP_GATEWAY_AUTH__SHOP__SECRET: 'x' }, cwd: dir });
     expect(result.code).toBe(2);
