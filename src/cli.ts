@@ -25,6 +25,7 @@ Usage: otpgateway [--config FILE]...
                   (memory store, log provider) when it does not exist.
   --new-config    Print a complete config with a fresh namespace secret and
                   app.secret_key, then exit: otpgateway --new-config > config.toml
+  --pretty-logs   Human-readable log lines instead of JSON (for a terminal).
   --version       Print the version and exit.
   --help          Print this help and exit.
 
@@ -37,15 +38,17 @@ interface Args {
   version: boolean;
   help: boolean;
   newConfig: boolean;
+  prettyLogs: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { configs: [], version: false, help: false, newConfig: false };
+  const args: Args = { configs: [], version: false, help: false, newConfig: false, prettyLogs: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--version' || arg === '-v') args.version = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--new-config') args.newConfig = true;
+    else if (arg === '--pretty-logs') args.prettyLogs = true;
     else if (arg === '--config') {
       const file = argv[++i];
       if (!file) throw new UsageError('--config needs a file path.');
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   const { config } = loaded;
   const workers = workerCount(config.app.workers);
   const clustered = workers > 1 || isClusterWorker();
-  const logger = createLogger({ debug: config.app.enable_debug_logs, async: true, pid: clustered });
+  const logger = createLogger({ debug: config.app.enable_debug_logs, async: true, pid: clustered, pretty: args.prettyLogs });
   const graceMs = config.app.server_timeout + 5_000;
   if (workers > 1 && !isClusterWorker()) {
     announce(logger, loaded);

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { currentRequestId } from './http/request-context';
+import { prettyDestination } from './log-pretty';
 
 /** The logger type used across the gateway. */
 export type Logger = pino.Logger;
@@ -18,6 +19,8 @@ export interface LoggerOptions {
   async?: boolean;
   /** Add `pid` to every line (several worker processes share one log). */
   pid?: boolean;
+  /** Human-readable lines instead of JSON (`--pretty-logs`; see log-pretty.ts). */
+  pretty?: boolean;
 }
 
 /** Adds the id of the request being handled, when there is one (see http/request-context.ts). */
@@ -41,6 +44,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     redact: { paths: ['otp', '*.otp', 'secret', '*.secret', 'password', '*.password'], censor: '[redacted]' },
   };
   if (options.destination) return pino(settings, options.destination);
+  if (options.pretty) return pino(settings, prettyDestination());
   if (!options.async) return pino(settings);
   // Lines are gathered up to 4 KiB per write (one syscall for many lines under load) and
   // flushed at least every 200 ms, so a quiet gateway's lines still appear at once to a reader.
