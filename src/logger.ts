@@ -30,9 +30,42 @@ function requestFields(): object {
   return reqId === undefined ? {} : { reqId };
 }
 
+// Not `code`: that field carries error codes (`otp_not_found`); OTP codes travel only as `otp`.
+const SECRET_FIELDS = new Set(['otp', 'secret', 'password']);
+const CENSOR = '[redacted]';
+
+/**
+ * The fields of a line with `otp`, `secret` and `password` censored, at the top
+ * level and one level down (an OTP object passed as a field). The caller's objects
+ * are never changed: a copy is made only when something is censored. Hand-written
+ * because pino's wildcard `redact` doubled the cost of every line (a 4xx logs one).
+ */
+export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
+  let out = fields;
+  for (const key in fields) {
+    const value = fields[key];
+    let censored: unknown = value;
+    if (SECRET_FIELDS.has(key)) censored = CENSOR;
+    else if (typeof value === 'object' && value !== null && !(value instanceof Error) && hasSecretField(value)) {
+      censored = { ...value };
+      for (const name of SECRET_FIELDS) if (name in (censored as object)) (censored as Record<string, unknown>)[name] = CENSOR;
+    }
+    if (censored !== value) {
+      if (out === fields) out = { ...fields };
+      out[key] = censored;
+    }
+  }
+  return out;
+}
+
+function hasSecretField(value: object): boolean {
+  for (const name of SECRET_FIELDS) if (name in value) return true;
+  return false;
+}
+
 /**
  * Structured JSON logs. The code is never a field of any log line: see
- * `redactPaths`, which also catches it if some future line passes an OTP object.
+ * `redactFields`, which also catches it if some future line passes an OTP object.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.silent ? 'silent' : options.debug ? 'debug' : 'info';
@@ -40,8 +73,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level,
     base: options.pid ? { pid: process.pid } : undefined,
     mixin: requestFields,
-    // Not `code`: that field carries error codes (`otp_not_found`); OTP codes travel only as `otp`.
-    redact: { paths: ['otp', '*.otp', 'secret', '*.secret', 'password', '*.password'], censor: '[redacted]' },
+    formatters: { log: redactFields },
   };
   if (options.destination) return pino(settings, options.destination);
   if (options.pretty) return pino(settings, prettyDestination());
