@@ -2,25 +2,13 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import { bool, duration, int, text } from '../config/fields';
 import { errorMessage } from '../errors';
+import type { Otp } from '../client/types';
 
-/** The OTP as callers see it (api.md "The OTP object"), with the code when a message carries it. */
-export interface OtpView {
-  namespace: string;
-  id: string;
-  to: string;
-  channel_description: string;
-  address_description: string;
-  extra: unknown;
-  provider: string;
-  otp?: string;
-  max_attempts: number;
-  attempts: number;
-  max_generate: number;
-  generate: number;
-  closed: boolean;
-  ttl: number;
-  url: string;
-}
+/**
+ * The OTP as callers see it (api.md "The OTP object"), with the code when a message carries it.
+ * The wire shape is defined once, in the client's types (a type-only import: nothing is loaded).
+ */
+export type OtpView = Otp & { otp?: string };
 
 /** A rendered message, ready to deliver. The gateway renders; providers only deliver. */
 export interface Message {

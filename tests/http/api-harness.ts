@@ -123,3 +123,19 @@ export function newId(label = 'user'): string {
   counter += 1;
   return `${label}-${process.pid}-${counter}`;
 }
+
+/** Creates an OTP for a test and returns its id and code. */
+export type CreateOtp = (fields?: Record<string, unknown>) => Promise<{ id: string; code: string }>;
+
+/** The attempt-budget race, run by every store's API suite (memory, Redis, Redis Cluster). */
+export function itSpendsTheAttemptBudgetExactlyOnce(api: ApiHarness, createOtp: CreateOtp): void {
+  it('answers 60 concurrent wrong guesses against max_attempts 5 with exactly five 400s and fifty-five 429s', async () => {
+    const { id, code } = await createOtp({ max_attempts: 5 });
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => api.as.a.post(`/api/otp/${id}`, { otp: `wrong-${i}` }).then((res) => res.status)),
+    );
+    expect(statuses.filter((s) => s === 400).length).toBe(5);
+    expect(statuses.filter((s) => s === 429).length).toBe(55);
+    await api.as.a.post(`/api/otp/${id}`, { otp: code }).expect(429);
+  });
+}

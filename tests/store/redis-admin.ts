@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import { createLogger } from '../../src/logger';
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore, type RedisStoreOptions } from '../../src/store/redis-store';
 import { testRedisPort } from '../helpers/gateway';
 
 /** A plain node-redis client, separate from the store's, to inspect what the store wrote. */
@@ -24,19 +24,25 @@ export async function keysUnder(client: AdminClient, prefix: string): Promise<st
   return keys.sort();
 }
 
-/** A RedisStore on the run-wide redis-server with a silent logger, connected and scripts loaded. */
-export async function connectStore(keyPrefix: string, publishKey = ''): Promise<RedisStore> {
-  const store = new RedisStore({
+/** RedisStore options for tests: the run-wide redis-server, a silent logger, 3 s timeout; `overrides` win. */
+export function testStoreOptions(overrides: Partial<RedisStoreOptions> = {}): RedisStoreOptions {
+  return {
     host: '127.0.0.1',
     port: testRedisPort(),
     username: '',
     password: '',
     db: 0,
-    keyPrefix,
-    publishKey,
+    keyPrefix: 'test',
+    publishKey: '',
     timeoutMs: 3000,
     logger: createLogger({ silent: true }),
-  });
+    ...overrides,
+  };
+}
+
+/** A RedisStore on the run-wide redis-server with a silent logger, connected and scripts loaded. */
+export async function connectStore(keyPrefix: string, publishKey = ''): Promise<RedisStore> {
+  const store = new RedisStore(testStoreOptions({ keyPrefix, publishKey }));
   await store.connect();
   return store;
 }

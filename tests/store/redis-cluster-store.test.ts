@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import { createLogger } from '../../src/logger';
 import { RedisStore } from '../../src/store/redis-store';
 import type { OtpKey, StoreEvent } from '../../src/store/store';
 import { redisCli, waitUntil } from '../helpers/redis-processes';
 import { freePort } from '../helpers/redis-server';
 import { startRedisCluster, type RedisClusterSetup } from '../helpers/redis-cluster';
 import { fields, recordOf, RIGHT, sleep, WRONG } from './contract-fixtures';
+import { testStoreOptions } from './redis-admin';
 import { runStoreContract } from './store-contract';
 
 // Starting three redis-servers and joining them into a cluster takes a few seconds.
@@ -22,14 +22,7 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
   afterAll(() => cluster?.stop());
 
   async function connectClusterStore(keyPrefix = PREFIX, publishKey = ''): Promise<RedisStore> {
-    const store = new RedisStore({
-      host: '', port: 6379, username: '', password: '', db: 0,
-      clusterNodes: cluster.nodes,
-      keyPrefix,
-      publishKey,
-      timeoutMs: 3000,
-      logger: createLogger({ silent: true }),
-    });
+    const store = new RedisStore(testStoreOptions({ clusterNodes: cluster.nodes, keyPrefix, publishKey }));
     await store.connect();
     return store;
   }
@@ -109,14 +102,7 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
 
   it('starts while no cluster node answers, waits out nodes not yet joined (503 meanwhile), and connects once the cluster is up', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
-    const store = new RedisStore({
-      host: '', port: 6379, username: '', password: '', db: 0,
-      clusterNodes: ports.map((port) => `127.0.0.1:${port}`),
-      keyPrefix: `${PREFIX}-late`,
-      publishKey: '',
-      timeoutMs: 500,
-      logger: createLogger({ silent: true }),
-    });
+    const store = new RedisStore(testStoreOptions({ clusterNodes: ports.map((port) => `127.0.0.1:${port}`), keyPrefix: `${PREFIX}-late`, timeoutMs: 500 }));
     let late: RedisClusterSetup | undefined;
     try {
       await store.connect();
