@@ -125,7 +125,9 @@
     document.body.appendChild(backdrop);
     dialog.focus();
 
-    var handle = { close: function () { if (!ended) teardown(); } };
+    // A modal always ends exactly once, by finish or by cancel: close() from the page (or opening
+    // another modal) cancels, so onCancel runs and a promise never stays pending.
+    var handle = { close: cancel };
     openModal = handle;
     return handle;
   }
@@ -133,7 +135,7 @@
   /**
    * OTPGateway(namespace, id, onFinish, onCancel) → {close()}.
    * Without callbacks: a Promise that resolves {namespace, id} on finish and
-   * rejects on cancel; the promise also has close().
+   * rejects on cancel; the promise also has close(). close() is a cancel.
    */
   function OTPGateway(namespace, id, onFinish, onCancel) {
     if (typeof namespace !== 'string' || typeof id !== 'string' || !namespace || !id) {

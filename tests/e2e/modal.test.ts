@@ -164,6 +164,29 @@ describe('the otp.js modal on a host page of another origin', () => {
     expect(await page.evaluate(() => (window as unknown as { outcome: unknown }).outcome)).toEqual({ namespace: HOST_TENANT.namespace, id: 'promise-0001' });
   });
 
+  it('treats close() from the page and a second modal as a cancel: each modal ends once, and a promise never stays pending', async () => {
+    const { page } = await e2e.newPage();
+    await page.goto(e2e.hostUrl);
+    await page.waitForFunction(() => typeof (window as unknown as { OTPGateway?: unknown }).OTPGateway === 'function');
+    await e2e.create('close-0001', { to: 'close@example.com' });
+    await e2e.create('close-0002', { to: 'close@example.com' });
+    const outcomes = await page.evaluate(async (ns) => {
+      type Handle = { close(): void };
+      const w = window as unknown as { OTPGateway: (ns: string, id: string, f?: () => void, c?: () => void) => Handle & Promise<unknown> };
+      const seen: string[] = [];
+      const first = w.OTPGateway(ns, 'close-0001', () => seen.push('finish 1'), () => seen.push('cancel 1'));
+      // Opening another modal cancels the first one.
+      const second = w.OTPGateway(ns, 'close-0002');
+      const settled = second.then(() => 'resolved', (err: Error) => `rejected: ${err.message}`);
+      second.close();
+      second.close();
+      first.close();
+      seen.push(await settled);
+      return { seen, dialogs: document.querySelectorAll('[role="dialog"]').length };
+    }, HOST_TENANT.namespace);
+    expect(outcomes).toEqual({ seen: ['cancel 1', 'rejected: The user closed the verification.'], dialogs: 0 });
+  });
+
   it('keeps script and markup in descriptions inert', async () => {
     const { page } = await e2e.newPage();
     const xss = `<script>parent.__xss = 1</script><img src="x" onerror="parent.__xss = 2">"'><svg onload="parent.__xss=3">`;
