@@ -45,7 +45,8 @@ export const webhookProvider = defineProviderKind({
         return { ok: true, address };
       },
       async send(message) {
-        const body = JSON.stringify({ otp: message.otp, subject: message.subject, body: message.body });
+        // `sent_at` (signed with the rest) lets a receiver refuse replays of an old request.
+        const body = JSON.stringify({ otp: message.otp, subject: message.subject, body: message.body, sent_at: new Date().toISOString() });
         const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'otpgateway' };
         if (auth) headers.Authorization = auth;
         if (config.signing_secret) {

@@ -53,8 +53,11 @@ describe('webhook providers, against a local receiver', () => {
     expect(signatureValid(req, SECRET)).toBe(true);
     expect(signatureValid(req, 'some-other-secret')).toBe(false);
 
-    const payload = JSON.parse(req.text) as { otp: Record<string, unknown>; subject: string; body: string };
-    expect(Object.keys(payload).sort()).toEqual(['body', 'otp', 'subject']);
+    const payload = JSON.parse(req.text) as { otp: Record<string, unknown>; subject: string; body: string; sent_at: string };
+    expect(Object.keys(payload).sort()).toEqual(['body', 'otp', 'sent_at', 'subject']);
+    // When it was sent, inside the signed bytes: a receiver can refuse an old request replayed.
+    expect(Math.abs(Date.parse(payload.sent_at) - Date.now())).toBeLessThan(60_000);
+    expect(payload.sent_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const code = res.body.data?.otp as string;
     expect(payload.otp).toMatchObject({ namespace: 'nsA', id: 'wh-send-1', to: '+15550001111', provider: 'voice', otp: code, extra: { order: 42, name: 'Zoë ✓' } });
     expect(payload.subject).toBe('nsA: Phone call verification');
