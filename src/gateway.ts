@@ -43,6 +43,7 @@ export async function createStore(config: Config, logger: Logger, metrics: Gatew
     clusterNodes: redis.cluster_nodes,
     sentinels: redis.sentinels,
     sentinelName: redis.sentinel_name,
+    sentinelPassword: redis.sentinel_password,
     keyPrefix: redis.key_prefix,
     publishKey: redis.publish_key,
     timeoutMs: redis.timeout,

@@ -73,6 +73,7 @@ const redisSchema = table({
   cluster_nodes: textList([]),
   sentinels: textList([]),
   sentinel_name: text(''),
+  sentinel_password: text(''),
 }).superRefine((redis, ctx) => {
   const issue = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], message });
   const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);

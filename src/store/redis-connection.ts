@@ -27,6 +27,8 @@ export interface RedisTarget {
   /** "host:port" of Sentinels, with the monitored primary's name. */
   sentinels?: readonly string[];
   sentinelName?: string;
+  /** The Sentinels' own password (their `requirepass`), when they have one; the data nodes use `password`. */
+  sentinelPassword?: string;
 }
 
 /** A script call: the keys (one, hash-tagged) and the arguments. */
@@ -122,7 +124,7 @@ export function createRedisConnection(target: RedisTarget, timeoutMs: number, ev
       sentinelRootNodes: target.sentinels.map(nodeAddress),
       nodeClientOptions: { ...credentials, database: base.db, disableOfflineQueue: true, socket },
       // node-redis opens the Sentinel connections without reconnects of its own; it rediscovers instead.
-      sentinelClientOptions: { socket: { connectTimeout: timeoutMs, ...tlsOptions } },
+      sentinelClientOptions: { password: target.sentinelPassword || undefined, socket: { connectTimeout: timeoutMs, ...tlsOptions } },
       commandOptions: { timeout: timeoutMs },
     });
     sentinel.on('error', (err: unknown) => events.onError(asError(err)));

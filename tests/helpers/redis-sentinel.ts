@@ -26,7 +26,11 @@ const NAME = 'otp-primary';
  * other two Sentinels, so that a failover can happen. Sentinels mark the
  * primary down after 1 s without answers and fail over within a few seconds.
  */
-export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
+export async function startRedisSentinel(options: { sentinelPassword?: string } = {}): Promise<RedisSentinelSetup> {
+  // With a password the Sentinels require AUTH from clients and from each other (`sentinel sentinel-pass`).
+  const password = options.sentinelPassword;
+  const auth = password ? ['-a', password, '--no-auth-warning'] : [];
+  const askSentinel = (port: number, ...args: string[]): Promise<string> => redisCli(port, ...auth, ...args);
   const tmp = tempDir('sentinel');
   const processes: RedisProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -56,14 +60,15 @@ export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
         `sentinel down-after-milliseconds ${NAME} 1000`,
         `sentinel failover-timeout ${NAME} 3000`,
         `sentinel parallel-syncs ${NAME} 1`,
+        ...(password ? [`requirepass ${password}`, `sentinel sentinel-pass ${password}`] : []),
         '',
       ].join('\n'));
-      processes.push(await spawnRedis(port, [conf, '--sentinel']));
+      processes.push(await spawnRedis(port, [conf, '--sentinel'], auth));
       sentinelPorts.push(port);
     }
     for (const port of sentinelPorts) {
       await waitUntil(async () => {
-        const fields = pairs(await redisCli(port, 'SENTINEL', 'MASTER', NAME));
+        const fields = pairs(await askSentinel(port, 'SENTINEL', 'MASTER', NAME));
         return fields.get('num-slaves') === '1' && fields.get('num-other-sentinels') === '2';
       }, 20_000, `Sentinel ${port} to know the replica and the other Sentinels`);
     }
@@ -74,7 +79,7 @@ export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
       primaryPort: primary.port,
       replicaPort: replica.port,
       killPrimary: () => primary.kill('SIGKILL'),
-      currentPrimaryPort: async () => Number((await redisCli(sentinel, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME)).split('\n')[1]),
+      currentPrimaryPort: async () => Number((await askSentinel(sentinel, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME)).split('\n')[1]),
       stop,
     };
   } catch (err) {

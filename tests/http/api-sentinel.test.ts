@@ -6,6 +6,8 @@ import { waitUntil } from '../helpers/redis-processes';
 import { freePort } from '../helpers/redis-server';
 import { startRedisSentinel, type RedisSentinelSetup } from '../helpers/redis-sentinel';
 
+const SENTINEL_PASSWORD = 'sentinel-secret';
+
 // Five processes to start, then a failover of a few seconds.
 jest.setTimeout(60_000);
 
@@ -27,10 +29,11 @@ describe('a gateway on Redis Sentinel whose primary is killed mid-run', () => {
   let setup: RedisSentinelSetup;
   let gw: TestGateway;
   beforeAll(async () => {
-    setup = await startRedisSentinel();
+    // Sentinels with a password of their own, as production Sentinels usually have.
+    setup = await startRedisSentinel({ sentinelPassword: SENTINEL_PASSWORD });
     gw = await buildTestGateway({
       store: 'redis',
-      config: { store: { redis: { sentinels: setup.sentinels, sentinel_name: setup.name, timeout: '1s' } } },
+      config: { store: { redis: { sentinels: setup.sentinels, sentinel_name: setup.name, sentinel_password: SENTINEL_PASSWORD, timeout: '1s' } } },
     });
   });
   afterAll(async () => {
@@ -108,6 +111,19 @@ describe('a gateway on Redis Sentinel whose primary is killed mid-run', () => {
     }
     process.stdout.write(`sentinel failover: ${createStatuses.filter((s) => s === 503).length} creates answered 503; ` +
       `${survived} of ${unconfirmed.length} acknowledged before the kill without a replication check survived\n`);
+  });
+
+  it('cannot reach the Sentinels with a wrong sentinel_password: it answers 503, never 500', async () => {
+    const wrong = await buildTestGateway({
+      store: 'redis',
+      config: { store: { redis: { sentinels: setup.sentinels, sentinel_name: setup.name, sentinel_password: 'not-it', timeout: '300ms' } } },
+    });
+    try {
+      expect((await request(wrong.app).get('/api/health')).status).toBe(503);
+      expect((await request(wrong.app).put('/api/otp/wrong-pass-1').set('Authorization', auth).send({ provider: 'log' })).status).toBe(503);
+    } finally {
+      await wrong.close();
+    }
   });
 });
 
