@@ -42,7 +42,8 @@ const CREDENTIALS = /^ *[Bb][Aa][Ss][Ii][Cc] +([A-Za-z0-9._~+/-]+=*) *$/;
 /** Build the fast path for one gateway. */
 export function createFastPath(deps: FastPathDeps): FastPath {
   if (!deps.enabled || !deps.headers) return () => false;
-  const base: OutgoingHttpHeaders = { 'Cache-Control': 'no-store' };
+  // Cache-Control: no-store is among the recorded headers (securityHeaders sets it on /api).
+  const base: OutgoingHttpHeaders = {};
   for (const [name, value] of deps.headers.set) base[name] = typeof value === 'object' ? [...value] : value;
   base['Content-Type'] = 'application/json; charset=utf-8';
   // Nothing is set on `res` before writeHead: given only an object, Node writes it as is

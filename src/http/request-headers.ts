@@ -1,31 +1,28 @@
 import type { Request, RequestHandler, Response } from 'express';
 
-/** Header changes a middleware makes: values to set, names to remove. */
+/** The headers a middleware leaves set (one it sets and then removes is not among them). */
 export interface HeaderSet {
   set: ReadonlyArray<readonly [string, string | number | readonly string[]]>;
-  remove: readonly string[];
 }
 
 /**
  * Run a header-only middleware (helmet, Cache-Control) once, at startup, on a
  * recording response, so the fast path can apply the same headers without it.
+ * Removals need no replay: the fast path sets nothing before it writes these.
  * Returns undefined when the middleware does anything but set/remove headers
  * and call next() synchronously; the fast path then stays off.
  */
 export function recordHeaders(middleware: RequestHandler, path: string): HeaderSet | undefined {
   const set = new Map<string, readonly [string, string | number | readonly string[]]>();
-  const remove = new Set<string>();
   let passed = false;
   let unexpected = false;
   const response = new Proxy(
     {
       setHeader(name: string, value: string | number | readonly string[]) {
         set.set(name.toLowerCase(), [name, value]);
-        remove.delete(name.toLowerCase());
       },
       removeHeader(name: string) {
         set.delete(name.toLowerCase());
-        remove.add(name.toLowerCase());
       },
       getHeader(name: string) {
         return set.get(name.toLowerCase())?.[1];
@@ -47,5 +44,5 @@ export function recordHeaders(middleware: RequestHandler, path: string): HeaderS
   } catch {
     return undefined;
   }
-  return passed && !unexpected ? { set: [...set.values()], remove: [...remove] } : undefined;
+  return passed && !unexpected ? { set: [...set.values()] } : undefined;
 }
