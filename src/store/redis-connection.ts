@@ -49,7 +49,6 @@ export interface RedisCommands {
 
 /** A Redis connection of any topology. */
 export interface RedisConnection {
-  readonly topology: 'standalone' | 'cluster' | 'sentinel';
   /** Where it connects, for logs (never credentials). */
   readonly where: string;
   /** The commands with node-redis's per-command timeout. */
@@ -108,7 +107,6 @@ export function createRedisConnection(target: RedisTarget, timeoutMs: number, ev
       publish: async (channel, message) => (await cluster.getNodeClientForKey(channel)).publish(channel, message),
     };
     return retrying({
-      topology: 'cluster',
       where: `cluster ${target.clusterNodes.join(',')}`,
       client: cluster,
       commands,
@@ -131,7 +129,7 @@ export function createRedisConnection(target: RedisTarget, timeoutMs: number, ev
     sentinel.on('client-error', (event: { error?: unknown }) => events.onError(asError(event.error)));
     sentinel.on('ready', () => events.onReady());
     const where = `sentinel ${target.sentinels.join(',')} (${target.sentinelName ?? ''})`;
-    return retrying({ topology: 'sentinel', where, client: sentinel, commands: sentinel, untimed: sentinel.withCommandOptions({ timeout: 0 }) }, events);
+    return retrying({ where, client: sentinel, commands: sentinel, untimed: sentinel.withCommandOptions({ timeout: 0 }) }, events);
   }
 
   const client = createClient({
@@ -145,7 +143,6 @@ export function createRedisConnection(target: RedisTarget, timeoutMs: number, ev
   client.on('error', (err: unknown) => events.onError(asError(err)));
   client.on('ready', () => events.onReady());
   return {
-    topology: 'standalone',
     where: `${base.host}:${base.port}${tls ? ' (TLS)' : ''}`,
     commands: client,
     untimed: client.withCommandOptions({ timeout: 0 }),
@@ -168,7 +165,6 @@ function nodeAddress(entry: string): { host: string; port: number } {
 
 /** A cluster or sentinel client and the views of it the connection hands out. */
 interface Retried {
-  topology: 'cluster' | 'sentinel';
   where: string;
   client: { connect(): Promise<unknown>; close(): Promise<void> };
   commands: RedisCommands;
@@ -182,7 +178,7 @@ interface Retried {
  * answers); retry it here with the same backoff, so a gateway started before
  * Redis connects once Redis is up, like the standalone client does by itself.
  */
-function retrying({ topology, where, client, commands, untimed, notServing }: Retried, events: ConnectionEvents): RedisConnection {
+function retrying({ where, client, commands, untimed, notServing }: Retried, events: ConnectionEvents): RedisConnection {
   let closed = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number): Promise<void> =>
@@ -212,7 +208,6 @@ function retrying({ topology, where, client, commands, untimed, notServing }: Re
     }
   };
   return {
-    topology,
     where,
     commands,
     untimed,

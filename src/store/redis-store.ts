@@ -110,13 +110,11 @@ export class RedisStore implements Store {
   }
 
   async get(key: OtpKey): Promise<StoredOtp | null> {
-    const reply = await this.run('get', key, []);
-    return reply[0] === 'not_found' ? null : recordFromHash(key, reply[1] ?? [], reply[2] ?? 0);
+    return recordOf(key, await this.run('get', key, []));
   }
 
   async takeIfClosed(key: OtpKey): Promise<StoredOtp | null> {
-    const reply = await this.run('takeIfClosed', key, []);
-    return reply[0] === 'not_found' ? null : recordFromHash(key, reply[1] ?? [], reply[2] ?? 0);
+    return recordOf(key, await this.run('takeIfClosed', key, []));
   }
 
   async delete(key: OtpKey): Promise<boolean> {
@@ -188,7 +186,12 @@ export class RedisStore implements Store {
   }
 }
 
+/** The record a script answered with, or null for not_found. */
+function recordOf(key: OtpKey, reply: ScriptReply): StoredOtp | null {
+  return reply[0] === 'not_found' ? null : recordFromHash(key, reply[1] ?? [], reply[2] ?? 0);
+}
+
 function withRecord<R extends { kind: string }>(key: OtpKey, reply: ScriptReply): R {
-  if (reply[0] === 'not_found') return { kind: 'not_found' } as R;
-  return { kind: reply[0], otp: recordFromHash(key, reply[1] ?? [], reply[2] ?? 0) } as unknown as R;
+  const otp = recordOf(key, reply);
+  return (otp ? { kind: reply[0], otp } : { kind: 'not_found' }) as unknown as R;
 }
