@@ -11,7 +11,8 @@ import { freePort, startBenchRedis, type BenchRedis } from './redis';
  * that Redis: create, verify (wrong code) and status. Prints req/s, p50/p99,
  * errors, non-2xx, the ratio to raw, and Redis bytes per stored OTP.
  *
- * Flags: --duration S (10), --connections N (50), --workers N (1), --otps N (10000).
+ * Flags: --duration S (10), --connections N (50), --workers N (1), --otps N (10000),
+ * --api-limit N (0: off; N > 0 sets [rate_limit] api_per_namespace = N, so the per-namespace limit runs on every call).
  * BENCH_GATEWAY_NODE_ARGS adds node flags to the gateway (e.g. "--cpu-prof --cpu-prof-dir=prof").
  */
 
@@ -20,6 +21,7 @@ interface Options {
   connections: number;
   workers: number;
   otps: number;
+  'api-limit': number;
 }
 
 interface Row {
@@ -39,11 +41,11 @@ const FORM = 'application/x-www-form-urlencoded';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { duration: 10, connections: 50, workers: 1, otps: 10_000 };
+  const options: Options = { duration: 10, connections: 50, workers: 1, otps: 10_000, 'api-limit': 0 };
   for (let i = 0; i < argv.length; i += 2) {
     const name = (argv[i] ?? '').replace(/^--/, '') as keyof Options;
     const value = Number(argv[i + 1]);
-    if (!(name in options) || !Number.isFinite(value)) throw new Error(`usage: run.js [--duration S] [--connections N] [--workers N] [--otps N]`);
+    if (!(name in options) || !Number.isFinite(value)) throw new Error(`usage: run.js [--duration S] [--connections N] [--workers N] [--otps N] [--api-limit N]`);
     options[name] = value;
   }
   return options;
@@ -108,7 +110,8 @@ async function benchGateway(options: Options, redis: BenchRedis, dir: string): P
     `[app]\naddress = "127.0.0.1:${port}"\nworkers = ${options.workers}\nsecret_key = "${'k'.repeat(40)}"\n` +
       `[store.redis]\nhost = "127.0.0.1"\nport = ${redis.port}\n` +
       `[auth.bench]\nnamespace = "${NAMESPACE}"\nsecret = "${SECRET}"\n` +
-      `[providers.log]\nenabled = true\n`,
+      `[providers.log]\nenabled = true\n` +
+      `[rate_limit]\napi_per_namespace = ${options['api-limit']}\napi_window = "1m"\n`,
   );
   const child = await launch([path.join(ROOT, 'dist', 'src', 'cli.js'), '--config', config], (c) => {
     c.stdout?.resume(); // logs are not part of the measurement; drain them
@@ -154,7 +157,8 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const cpus = os.cpus();
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`settings: ${options.connections} connections, ${options.duration} s per scenario, gateway workers = ${options.workers}`);
+  const limit = options['api-limit'] > 0 ? `api_per_namespace = ${options['api-limit']}` : 'api_per_namespace off';
+  console.log(`settings: ${options.connections} connections, ${options.duration} s per scenario, gateway workers = ${options.workers}, ${limit}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'otpgateway-bench-'));
   const redis = await startBenchRedis();
   try {
