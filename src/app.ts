@@ -1,50 +1,75 @@
-import express, { type Express, type RequestHandler } from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiRouter, type ApiDeps } from './http/api-routes';
-import { installRequestEntry } from './http/request-entry';
-import { createFastPath } from './http/request-fast-path';
-import { recordHeaders } from './http/request-headers';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { authenticate, type Tenant } from './http/api/authenticate';
+import { readBody } from './http/api/body';
+import { createApiPipeline } from './http/api/pipeline';
+import { apiRoutes, type ApiDeps } from './http/api/routes';
+import type { ApiStep } from './http/api/types';
+import type { PageSettings } from './http/pages/flow';
+import { createWebApp } from './http/web';
+import { requestIdOf, runWithRequestId } from './log/request-context';
+import type { Logger } from './log/logger';
 import { NO_METRICS, type GatewayMetrics } from './metrics/metrics';
-import { pageRouter, staticAssets, type PageSettings } from './http/page-routes';
-import { securityHeaders } from './security/headers';
-import { lastResort } from './security/last-resort';
 
 /** What the HTTP app is built from; see gateway.ts for how these are made from config. */
-export type AppDeps = ApiDeps & {
-  /** Branding and per-namespace embedding rules of the public pages; defaults: no branding, any origin. */
-  pages?: PageSettings;
-  /** Middleware run before public page loads and form POSTs (rate limits). */
-  pageGuards?: RequestHandler[];
+export interface AppDeps extends ApiDeps {
+  tenants: readonly Tenant[];
+  logger: Logger;
+  /** Branding and per-namespace embedding rules of the public pages. */
+  pages: PageSettings;
+  /** Steps after auth on every authenticated API route (the per-namespace rate limit). */
+  apiGuards?: readonly ApiStep[];
+  /** Middleware before public page loads and form POSTs (the per-client rate limit). */
+  pageGuards?: readonly RequestHandler[];
   /** `app.trusted_proxies`: addresses/CIDRs whose X-Forwarded-For is believed (client IP for rate limits). */
   trustedProxies?: readonly string[];
-  /** Prometheus metrics (HTTP latency is recorded in front of Express); default: off. */
+  /** Prometheus metrics; default: off. */
   metrics?: GatewayMetrics;
   /** Answers `GET /metrics` on the app's own port when `[metrics]` has no address of its own. */
-  metricsEndpoint?: (req: IncomingMessage, res: ServerResponse) => void;
-  /** false: answer every API call through Express (tests compare both paths); default: on. */
-  fastPath?: boolean;
-};
+  metricsEndpoint?: RequestListener;
+}
 
-/** Build the Express app: middleware, route tables, error handlers. Never listens. */
-export function createApp(deps: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('trust proxy', deps.trustedProxies?.length ? [...deps.trustedProxies] : false);
-  app.use(securityHeaders());
-  app.use('/api', apiRouter(deps));
-  app.use('/static', staticAssets());
-  const pages = deps.pages ?? { rootUrl: '', logoUrl: '', faviconUrl: '', namespaces: new Map(deps.tenants.map((t) => [t.namespace, []])) };
-  app.use(pageRouter({ service: deps.service, logger: deps.logger, pages, guards: deps.pageGuards }));
-  app.use(lastResort(deps.logger));
-  // Request id, metrics and the API fast path run in front of Express (see request-entry.ts).
-  const fastPath = createFastPath({
-    service: deps.service,
-    tenants: deps.tenants,
+/**
+ * The gateway's HTTP request listener; it never listens (cli.ts does). Every
+ * request gets a request id (echoed as X-Request-Id, carried by its log
+ * lines), then goes to exactly one surface:
+ *
+ *   /api/…    the API pipeline: match → auth → guards → body → input → handler → envelope
+ *   /metrics  the Prometheus endpoint, when served on this port
+ *   anything  the web app (Express): /static, then the pages and their 404
+ */
+export function createApp(deps: AppDeps): RequestListener {
+  const metrics = deps.metrics ?? NO_METRICS;
+  const observe = metrics.registry ? metrics.httpRequest : undefined;
+  const api = createApiPipeline({
+    routes: apiRoutes(deps),
+    steps: [
+      authenticate(deps.tenants), // 401 unless the route is public or Basic namespace:secret matches
+      ...(deps.apiGuards ?? []), //  429 when the namespace is over its API limit
+      readBody, //                   413 / 415 / 400, else the JSON value or form fields
+    ],
     logger: deps.logger,
-    enabled: deps.fastPath !== false && !deps.afterAuth?.length,
-    headers: recordHeaders(securityHeaders(), '/api/otp'),
+    observe,
   });
-  installRequestEntry(app, { fastPath, metrics: deps.metrics ?? NO_METRICS, metricsEndpoint: deps.metricsEndpoint });
-  return app;
+  const web = createWebApp({
+    service: deps.service,
+    logger: deps.logger,
+    pages: deps.pages,
+    pageGuards: deps.pageGuards ?? [],
+    trustedProxies: deps.trustedProxies ?? [],
+    observe,
+  });
+  const metricsEndpoint = deps.metricsEndpoint;
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const id = requestIdOf(req);
+    runWithRequestId(id, () => {
+      const url = req.url ?? '/';
+      // Case-sensitive, like the API routes: `/API/…` is not the API and gets the web surface's answer.
+      if (url.startsWith('/api/') || url === '/api' || url.startsWith('/api?')) return api(req, res, id);
+      res.setHeader('X-Request-Id', id);
+      if (metricsEndpoint && url === '/metrics') return metricsEndpoint(req, res);
+      web(req, res);
+    });
+  };
 }

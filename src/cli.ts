@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import type { Server } from 'node:http';
-import { ConfigError, loadConfig, type LoadedConfig } from './config/load';
-import { parseAddress } from './config/schema';
+import { createServer, type Server } from 'node:http';
+import { ConfigError, parseAddress } from './config-fields';
+import { loadConfig, type LoadedConfig } from './config/load';
 import { isClusterWorker, runPrimary, shareMetricsWithPrimary, workerCount } from './cluster';
 import { buildGateway, type Gateway } from './gateway';
 import { serveMetrics } from './metrics/endpoint';
-import { createLogger, type Logger } from './logger';
-import { newConfigText } from './security/new-config';
+import { createLogger, type Logger } from './log/logger';
+import { newConfigText } from './config/new-config';
 import { VERSION } from './version';
 import { errorMessage } from './errors';
 import { isSingleExecutable } from './assets';
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     logger.info({ address: config.metrics.address }, `metrics at http://${config.metrics.address}/metrics`);
   }
   const { host, port } = parseAddress(config.app.address) ?? { host: '0.0.0.0', port: 9000 };
-  const server = gateway.app.listen(port, host);
+  const server = createServer(gateway.app).listen(port, host);
   server.requestTimeout = config.app.server_timeout;
   server.headersTimeout = Math.min(config.app.server_timeout, 60_000);
   server.keepAliveTimeout = 5_000;

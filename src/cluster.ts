@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import os from 'node:os';
 import { AggregatorRegistry, type Registry } from 'prom-client';
-import type { Logger } from './logger';
+import type { Logger } from './log/logger';
 import { serveMetrics } from './metrics/endpoint';
 
 /**

@@ -1,30 +1,38 @@
 import { readFileSync } from 'node:fs';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
+import type { RequestHandler } from 'express';
 import { createApp } from './app';
 import type { LoadedConfig } from './config/load';
 import type { Config } from './config/schema';
-import type { Logger } from './logger';
+import { API_ROUTE_NAMES } from './http/api/routes';
+import type { ApiStep } from './http/api/types';
+import type { Logger } from './log/logger';
 import { metricsHandler } from './metrics/endpoint';
 import { createMetrics, NO_METRICS, type GatewayMetrics } from './metrics/metrics';
 import { createSealer } from './otp/crypto';
-import { createRateLimits } from './security/rate-limits';
+import type { SendGuard } from './otp/send';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
+import { createRateLimits, type RateLimits } from './security/rate-limits';
 import { MemoryStore } from './store/memory-store';
 import { RedisStore } from './store/redis-store';
 import type { Store } from './store/store';
 
-/** A gateway built from config: the app plus what must be closed on shutdown. */
+/** A gateway built from config: the request listener plus what must be closed on shutdown. */
 export interface Gateway {
-  app: Express;
+  /** The HTTP request listener (`http.createServer(gateway.app)`). */
+  app: RequestListener;
   service: OtpService;
   store: Store;
   providers: ProviderRegistry;
-  /** Prometheus metrics (`NO_METRICS` when `[metrics]` is off); rate limits report to `metrics.rateLimited`. */
+  /** Prometheus metrics (`NO_METRICS` when `[metrics]` is off). */
   metrics: GatewayMetrics;
   /** Close the store and provider connections. */
   close(): Promise<void>;
 }
+
+/** Labels of HTTP requests that are not API routes. */
+const WEB_ROUTES = ['page', 'static', 'no_route'];
 
 /** Build the store named by `[store]`; the Redis store is connected and its scripts loaded. */
 export async function createStore(config: Config, logger: Logger, metrics: GatewayMetrics = NO_METRICS): Promise<Store> {
@@ -54,11 +62,15 @@ export async function createStore(config: Config, logger: Logger, metrics: Gatew
   return store;
 }
 
-/** Wire config → store → providers → service → app. Never listens (see cli.ts). */
+/** Wire config → providers → store → limits → service → app. Never listens (see cli.ts). */
 export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'>, logger: Logger): Promise<Gateway> {
   const { config } = loaded;
+  // `[auth.NAME]` without a `namespace` key uses its table name (Go-compatible).
+  const auth = Object.entries(config.auth).map(([name, t]) => ({ ...t, namespace: t.namespace || name }));
   const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs });
-  const metrics = config.metrics.enabled ? createMetrics() : NO_METRICS;
+  const metrics = config.metrics.enabled
+    ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES] })
+    : NO_METRICS;
   const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
   const limits = createRateLimits(config.rate_limit, {
@@ -66,16 +78,15 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     keyPrefix: config.store.redis.key_prefix,
     timeoutMs: config.store.redis.timeout,
     sealer,
-    logger,
-    onLimited: (namespace, limit) => metrics.rateLimited(namespace, limit),
+    onLimited: (limit, namespace) => metrics.rateLimited(limit, namespace),
   });
   const service = new OtpService({
     store,
-    providers,
+    channels: providers,
     sealer,
     logger,
-    beforeSend: limits.beforeSend,
-    metrics,
+    sendGuards: [limits.perAddress].filter((g): g is SendGuard => g !== undefined),
+    listeners: [metrics.onOtpEvent],
     settings: {
       rootUrl: config.app.root_url,
       ttlSeconds: config.app.otp_ttl,
@@ -84,19 +95,19 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       publishEvents: config.store.backend === 'redis' && config.store.redis.publish_key !== '',
     },
   });
-  // `[auth.NAME]` without a `namespace` key uses its table name (Go-compatible).
-  const auth = Object.entries(config.auth).map(([name, t]) => ({ ...t, namespace: t.namespace || name }));
-  const tenants = auth.map((t) => ({ namespace: t.namespace, secret: t.secret }));
-  const pages = {
-    rootUrl: config.app.root_url,
-    logoUrl: config.app.logo_url,
-    faviconUrl: config.app.favicon_url,
-    namespaces: new Map(auth.map((t) => [t.namespace, t.allowed_origins] as const)),
-  };
   const app = createApp({
-    service, store, providers, tenants, logger, pages,
-    pageGuards: limits.pageGuards,
-    afterAuth: limits.apiGuards,
+    service,
+    store,
+    channels: providers,
+    tenants: auth.map((t) => ({ namespace: t.namespace, secret: t.secret })),
+    logger,
+    pages: {
+      rootUrl: config.app.root_url,
+      logoUrl: config.app.logo_url,
+      faviconUrl: config.app.favicon_url,
+      namespaces: new Map(auth.map((t) => [t.namespace, t.allowed_origins] as const)),
+    },
+    ...guardSteps(limits),
     trustedProxies: config.app.trusted_proxies,
     metrics,
     metricsEndpoint: metricsOnAppPort(config, metrics),
@@ -113,8 +124,17 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   };
 }
 
+/** The rate limits as steps of the two surfaces: after auth on the API, before each page. */
+function guardSteps(limits: RateLimits): { apiGuards: ApiStep[]; pageGuards: RequestHandler[] } {
+  const { perNamespace, perClient } = limits;
+  return {
+    apiGuards: perNamespace ? [(request) => (request.namespace ? perNamespace(request.namespace) : undefined)] : [],
+    pageGuards: perClient ? [(req, _res, next) => void perClient(req.ip ?? req.socket.remoteAddress ?? 'unknown').then(() => next(), next)] : [],
+  };
+}
+
 /** `/metrics` on the app's port: metrics on and no `[metrics] address` of their own (cli.ts serves that one). */
-function metricsOnAppPort(config: Config, metrics: GatewayMetrics): ReturnType<typeof metricsHandler> | undefined {
+function metricsOnAppPort(config: Config, metrics: GatewayMetrics): RequestListener | undefined {
   const registry = metrics.registry;
   if (!registry || config.metrics.address !== '') return undefined;
   return metricsHandler({ collect: () => registry.metrics(), username: config.metrics.username, password: config.metrics.password });

@@ -1,36 +1,12 @@
 /**
  * The wire shapes of the OTP gateway API (see the README's API reference).
+ * The OTP object itself comes from the core (src/otp/types.ts), which imports nothing.
  * Field names are the wire's own snake_case, so what you read here is exactly
  * what the README's curl examples show; the client never renames anything.
  */
 
-/** An OTP as the API returns it (the code itself is never included, except in `CreatedOtp`). */
-export interface Otp {
-  namespace: string;
-  id: string;
-  /** The address being verified; empty when the built-in address page still has to ask for it. */
-  to: string;
-  channel_description: string;
-  address_description: string;
-  /** Whatever JSON value the creator attached; `{}` when none. */
-  extra: unknown;
-  provider: string;
-  max_attempts: number;
-  attempts: number;
-  max_generate: number;
-  generate: number;
-  /** True once the right code was entered. */
-  closed: boolean;
-  /** Seconds left before the record expires. */
-  ttl: number;
-  /** The gateway's built-in verification page for this OTP. */
-  url: string;
-}
-
-/** The answer to a create: the OTP plus the code that was generated (or given) and sent. */
-export interface CreatedOtp extends Otp {
-  otp: string;
-}
+/** The OTP object and the answer to a create, as the gateway's core defines them (one definition for server and client). */
+export type { CreatedOtp, Otp } from '../otp/types';
 
 /** Fields of `PUT /api/otp[/:id]`; only `provider` is required. */
 export interface CreateOptions {

@@ -5,24 +5,12 @@ import type { z } from 'zod';
 import { applyRenamedKeys, isTable } from './compat';
 import { EMBEDDED_DEFAULTS } from './defaults';
 import { applyEnvOverrides, envOrigin } from './env';
-import { shown } from './fields';
+import { ConfigError, shown } from '../config-fields';
+
 import { configSchema, type Config } from './schema';
 import { PROVIDER_KINDS } from '../providers/kinds';
 
 type Table = Record<string, unknown>;
-
-/** A config that cannot be used: one line per problem, each naming the dotted key. */
-export class ConfigError extends Error {
-  readonly problems: string[];
-  /** Non-fatal remarks found on the way (unknown keys often explain a problem). */
-  readonly warnings: string[];
-  constructor(problems: string[], warnings: string[] = []) {
-    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-    this.warnings = warnings;
-  }
-}
 
 /** What loading produced. */
 export interface LoadedConfig {

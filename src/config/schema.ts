@@ -5,7 +5,7 @@ import { invalidProxyEntries } from '../security/trusted-proxies';
 import { metricsSchema } from '../metrics/config';
 import { readFileSync } from 'node:fs';
 import { parseHostPort, parseRedisUrl } from '../store/redis-url';
-import { bool, duration, int, oneOf, port, seconds, text, textList, url } from './fields';
+import { bool, duration, int, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
 
 /**
  * The configuration schema: every key, its default and what it accepts.
@@ -184,14 +184,4 @@ function unreadablePem(file: string): string | undefined {
     return `${JSON.stringify(file)}: ${reason} (expected a PEM file of the CA certificates to trust)`;
   }
   return text.includes('-----BEGIN CERTIFICATE-----') ? undefined : `${JSON.stringify(file)} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`;
-}
-
-/** Split "host:port" (":9000" means every interface); undefined when malformed. */
-export function parseAddress(address: string): { host: string; port: number } | undefined {
-  const m = /^(.*):(\d{1,5})$/.exec(address.trim());
-  if (!m) return undefined;
-  const portNumber = Number(m[2]);
-  if (portNumber > 65535) return undefined; // 0 = any free port (tests)
-  const host = (m[1] ?? '').replace(/^\[(.*)\]$/, '$1');
-  return { host: host || '0.0.0.0', port: portNumber };
 }

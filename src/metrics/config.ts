@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, text } from '../config/fields';
+import { bool, text } from '../config-fields';
 
 /**
  * The `[metrics]` table: Prometheus metrics at `/metrics`, off by default.

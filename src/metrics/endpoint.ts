@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { contentType } from 'prom-client';
-import { parseAddress } from '../config/schema';
+import { parseAddress } from '../config-fields';
 import { errorMessage } from '../errors';
+import { basicCredentials, secretMatcher } from '../security/credentials';
 
 /** How the `/metrics` endpoint gets its text and who may read it. */
 export interface MetricsEndpointOptions {
@@ -13,17 +13,10 @@ export interface MetricsEndpointOptions {
   password: string;
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
 /** A node:http handler answering `GET /metrics` (and 404 for anything else). */
 export function metricsHandler(options: MetricsEndpointOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const expected = options.username ? digest(`${options.username}:${options.password}`) : undefined;
-  const authorized = (req: IncomingMessage): boolean => {
-    if (!expected) return true;
-    const m = /^ *Basic +([A-Za-z0-9+/=._~-]+) *$/i.exec(req.headers.authorization ?? '');
-    const given = m ? Buffer.from(m[1] as string, 'base64').toString() : '';
-    return timingSafeEqual(digest(given), expected);
-  };
+  const matches = options.username ? secretMatcher(new Map([[options.username, options.password]])) : undefined;
+  const authorized = (req: IncomingMessage): boolean => !matches || matches(basicCredentials(req.headers.authorization));
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {

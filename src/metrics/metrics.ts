@@ -1,26 +1,24 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import type { OtpEvent, OtpEventListener } from '../otp/events';
 
 /**
- * The gateway's Prometheus metrics. Recording is cheap on purpose: label
- * children are looked up once per label combination and cached, so a request
- * costs a Map lookup and an increment, not a label object and its hashing.
- * When `[metrics] enabled = false` the gateway uses `NO_METRICS`, whose
- * methods do nothing.
+ * The gateway's Prometheus metrics. Every label value comes from a bounded
+ * set — configured namespaces, provider names, route names, fixed outcomes —
+ * and anything else is counted as `_unknown`: a label set is kept for the
+ * life of the process, so a value taken from a request would let anyone grow
+ * memory and `/metrics` without bound.
+ *
+ * Recording is cheap on purpose: label children are looked up once per label
+ * combination and cached. When `[metrics] enabled = false` the gateway uses
+ * `NO_METRICS`, whose methods do nothing.
  */
 export interface GatewayMetrics {
   /** The registry to expose, or undefined when metrics are off. */
   readonly registry: Registry | undefined;
-  created(namespace: string, provider: string): void;
-  /** A delivery that the provider accepted, and how long it took. */
-  sent(namespace: string, provider: string, seconds: number): void;
-  /** A delivery that failed (the caller got a 502), and how long it took. */
-  deliveryFailed(namespace: string, provider: string, seconds: number): void;
-  verified(namespace: string, provider: string): void;
-  wrongCode(namespace: string, provider: string): void;
-  /** A verify or create refused because the record is out of attempts or sends. */
-  locked(namespace: string, provider: string): void;
-  /** A request refused by a rate limit; `kind` names the limit (e.g. "page", "address", "api"). */
-  rateLimited(namespace: string, kind: string): void;
+  /** Counts what happens to OTPs (created, sent, verified…): a listener of the OTP service. */
+  readonly onOtpEvent: OtpEventListener;
+  /** A request refused by a rate limit (`limit`: page, api, send). */
+  rateLimited(limit: string, namespace: string): void;
   /** A store command that failed (connection, timeout); the caller got a 503. */
   storeError(): void;
   /** One HTTP request: a fixed route label, its status code and duration. */
@@ -30,21 +28,35 @@ export interface GatewayMetrics {
 /** Metrics turned off: every method is a no-op. */
 export const NO_METRICS: GatewayMetrics = {
   registry: undefined,
-  created: () => undefined,
-  sent: () => undefined,
-  deliveryFailed: () => undefined,
-  verified: () => undefined,
-  wrongCode: () => undefined,
-  locked: () => undefined,
+  onOtpEvent: () => undefined,
   rateLimited: () => undefined,
   storeError: () => undefined,
   httpRequest: () => undefined,
 };
 
+/** The label values a gateway may record; anything else becomes `_unknown`. */
+export interface MetricLabels {
+  namespaces: readonly string[];
+  providers: readonly string[];
+  /** Route labels of the HTTP surfaces (the API route names, `page`, `static`…). */
+  routes: readonly string[];
+}
+
+/** What a label outside its bounded set is recorded as. */
+export const UNKNOWN_LABEL = '_unknown';
+
 const DELIVERY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const LIMITS = ['page', 'api', 'send'];
+const STATUS_CLASS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
-/** Cache of label children, keyed by the joined label values. */
+/** A label function: the value when it is in `allowed`, else `_unknown`. */
+function bounded(allowed: readonly string[]): (value: string) => string {
+  const set = new Set(allowed);
+  return (value) => (set.has(value) ? value : UNKNOWN_LABEL);
+}
+
+/** Cache of label children, keyed by the joined label values (all bounded, so the cache is too). */
 function cached<C>(make: (...values: string[]) => C): (...values: string[]) => C {
   const children = new Map<string, C>();
   return (...values: string[]): C => {
@@ -59,9 +71,20 @@ function cached<C>(make: (...values: string[]) => C): (...values: string[]) => C
 }
 
 /** Create the metrics in a registry of their own (a gateway per registry; tests build many). */
-export function createMetrics(): GatewayMetrics {
+export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const registry = new Registry();
-  const counter = (name: string, help: string, labelNames: string[]): Counter => new Counter({ name, help, labelNames, registers: [registry] });
+  const ns = bounded(labels.namespaces);
+  const provider = bounded(labels.providers);
+  const route = bounded(labels.routes);
+  const limit = bounded(LIMITS);
+  const counter = (name: string, help: string, labelNames: string[]): ((...values: string[]) => Counter.Internal) => {
+    const c = new Counter({ name, help, labelNames, registers: [registry] });
+    return cached((...v) => c.labels(...v));
+  };
+  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]): ((...values: string[]) => Histogram.Internal<string>) => {
+    const h = new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+    return cached((...v) => h.labels(...v));
+  };
   const byProvider = ['namespace', 'provider'];
   const created = counter('otpgateway_otps_created_total', 'OTPs created or regenerated.', byProvider);
   const sent = counter('otpgateway_otps_sent_total', 'OTP messages accepted by a provider.', byProvider);
@@ -71,38 +94,31 @@ export function createMetrics(): GatewayMetrics {
   const locked = counter('otpgateway_locked_total', 'Requests refused because the OTP is out of attempts or sends.', byProvider);
   const limited = counter('otpgateway_rate_limited_total', 'Requests refused by a rate limit.', ['namespace', 'limit']);
   const storeErrors = new Counter({ name: 'otpgateway_store_errors_total', help: 'Store commands that failed (connection, timeout).', registers: [registry] });
-  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]): Histogram =>
-    new Histogram({ name, help, labelNames, buckets, registers: [registry] });
   const delivery = histogram('otpgateway_delivery_duration_seconds', 'Time a provider took to accept a message.', ['provider', 'outcome'], DELIVERY_BUCKETS);
   const http = histogram('otpgateway_http_request_duration_seconds', 'HTTP request duration by route and status class.', ['route', 'status'], HTTP_BUCKETS);
-  const child = (c: Counter): ((...values: string[]) => Counter.Internal) => cached((...v) => c.labels(...v));
-  const createdOf = child(created);
-  const sentOf = child(sent);
-  const failedOf = child(failed);
-  const verifiedOf = child(verified);
-  const wrongOf = child(wrong);
-  const lockedOf = child(locked);
-  const limitedOf = child(limited);
-  const deliveryOf = cached((...v) => delivery.labels(...v));
-  const httpOf = cached((...v) => http.labels(...v));
-  const STATUS_CLASS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+
+  const onOtpEvent = (event: OtpEvent): void => {
+    if (event.type === 'otp.cancelled') return;
+    const pair = [ns(event.otp.namespace), provider(event.otp.provider)] as const;
+    switch (event.type) {
+      case 'otp.created': return void created(...pair).inc();
+      case 'otp.failed_attempt': return void wrong(...pair).inc();
+      case 'otp.locked': return void locked(...pair).inc();
+      case 'otp.verified': return void verified(...pair).inc();
+      case 'otp.sent':
+        sent(...pair).inc();
+        return void delivery(provider(event.provider), 'sent').observe(event.seconds);
+      case 'otp.delivery_failed':
+        failed(...pair).inc();
+        return void delivery(provider(event.provider), 'failed').observe(event.seconds);
+    }
+  };
 
   return {
     registry,
-    created: (ns, p) => createdOf(ns, p).inc(),
-    sent: (ns, p, seconds) => {
-      sentOf(ns, p).inc();
-      deliveryOf(p, 'sent').observe(seconds);
-    },
-    deliveryFailed: (ns, p, seconds) => {
-      failedOf(ns, p).inc();
-      deliveryOf(p, 'failed').observe(seconds);
-    },
-    verified: (ns, p) => verifiedOf(ns, p).inc(),
-    wrongCode: (ns, p) => wrongOf(ns, p).inc(),
-    locked: (ns, p) => lockedOf(ns, p).inc(),
-    rateLimited: (ns, kind) => limitedOf(ns, kind).inc(),
+    onOtpEvent,
+    rateLimited: (l, namespace) => limited(ns(namespace), limit(l)).inc(),
     storeError: () => storeErrors.inc(),
-    httpRequest: (route, status, seconds) => httpOf(route, STATUS_CLASS[Math.floor(status / 100) - 1] ?? 'other').observe(seconds),
+    httpRequest: (r, status, seconds) => http(route(r), STATUS_CLASS[Math.floor(status / 100) - 1] ?? 'other').observe(seconds),
   };
 }

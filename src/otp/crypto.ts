@@ -1,10 +1,10 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync } from 'node:crypto';
 import { AppError } from '../errors';
 
 /**
  * All cryptography of the gateway, in one place.
  * - codes and ids: CSPRNG bytes (`randomFillSync`, pooled) with rejection sampling (no modulo bias);
- * - comparisons: length check, then `timingSafeEqual`;
+ * - comparisons: of keyed digests (`codeDigest`), which the store compares in constant time;
  * - at rest: codes and addresses sealed with AES-256-GCM when `app.secret_key` is set.
  */
 
@@ -55,13 +55,6 @@ function pooledRandomBytes(size: number): Buffer {
   const out = Buffer.allocUnsafe(size);
   for (let i = 0; i < size; i++) out[i] = nextRandomByte();
   return out;
-}
-
-/** Constant-time equality of two strings: hash both so unequal lengths take the same time. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y) && a.length === b.length;
 }
 
 /**
@@ -117,11 +110,7 @@ export function createSealer(secretKey: string): Sealer {
 
 /** A record that cannot be decrypted behaves like an expired one (the log says why). */
 function unreadable(): AppError {
-  return new AppError({
-    status: 400,
-    code: 'otp_unreadable',
-    message: 'The OTP does not exist or has expired.',
-  });
+  return new AppError('not_found', 'The OTP does not exist or has expired.');
 }
 
 const plainSealer: Sealer = {

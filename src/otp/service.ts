@@ -1,23 +1,12 @@
-import {
-  AppError,
-  attemptsExceeded,
-  errorMessage,
-  incorrectOtp,
-  invalidInput,
-  notVerified,
-  otpNotFound,
-  sendFailed,
-  tooManyAttempts,
-  unknownProvider,
-} from '../errors';
-import type { Logger } from '../logger';
-import type { GatewayMetrics } from '../metrics/metrics';
-import type { OtpView } from '../providers/provider';
-import type { EnabledProvider, ProviderRegistry } from '../providers/registry';
+import { AppError, incorrectOtp, invalidField, notVerified, otpNotFound, recordLocked, tooManyAttempts } from '../errors';
+import type { Logger } from '../log/logger';
 import type { OtpKey, Store, StoredOtp } from '../store/store';
-import { redactCode } from '../security/redact';
+import type { Channel, Channels } from './channels';
 import { randomDigits, randomId, type Sealer } from './crypto';
-import { pageUrl, toView } from './view';
+import { createSender, type SendGuard } from './send';
+import type { OtpEvent, OtpEventListener } from './events';
+import type { CreatedOtp, CreateRequest, Otp, PageOtp } from './types';
+import { toView } from './view';
 
 /** Defaults from `[app]` that the lifecycle needs. */
 export interface OtpSettings {
@@ -29,40 +18,17 @@ export interface OtpSettings {
   publishEvents: boolean;
 }
 
-/** A create/regenerate request, already validated for shape by the HTTP layer. */
-export interface CreateRequest {
-  provider: string;
-  to: string;
-  channelDescription: string;
-  addressDescription: string;
-  /** Caller-chosen code; a random one of the provider's length when absent. */
-  otp?: string;
-  ttlSeconds?: number;
-  maxAttempts?: number;
-  maxGenerate?: number;
-  extra: unknown;
-}
-
-/** An OTP as the pages see it: no code, only its length and whether it is all digits. */
-export interface PageOtp {
-  otp: OtpView;
-  codeLength: number;
-  numeric: boolean;
-}
-
-/** Called before each delivery; throws (e.g. a 429) to refuse it. Used by rate limits. */
-export type SendGuard = (namespace: string, address: string) => Promise<void>;
-
 /** Everything the lifecycle depends on. */
 export interface OtpServiceDeps {
   store: Store;
-  providers: ProviderRegistry;
+  channels: Channels;
   sealer: Sealer;
   settings: OtpSettings;
   logger: Logger;
-  beforeSend?: SendGuard;
-  /** Counters and delivery latency (`[metrics]`); absent = not recorded. */
-  metrics?: GatewayMetrics;
+  /** Checks run before each delivery, in order; each throws (e.g. a 429) to refuse it. */
+  sendGuards?: readonly SendGuard[];
+  /** Told of everything that happens to OTPs (metrics, event webhooks). */
+  listeners?: readonly OtpEventListener[];
 }
 
 /**
@@ -71,18 +37,22 @@ export interface OtpServiceDeps {
  */
 export class OtpService {
   private readonly deps: OtpServiceDeps;
+  private readonly listeners: readonly OtpEventListener[];
+  private readonly sender: ReturnType<typeof createSender>;
 
   constructor(deps: OtpServiceDeps) {
     this.deps = deps;
+    this.listeners = deps.listeners ?? [];
+    this.sender = createSender({ rootUrl: deps.settings.rootUrl, guards: deps.sendGuards ?? [], logger: deps.logger, emit: (e) => this.emit(e) });
   }
 
   /** Create or regenerate an OTP and, when it has an address, send it. Returns the OTP with its code. */
-  async create(namespace: string, id: string | undefined, request: CreateRequest): Promise<OtpView & { otp: string }> {
+  async create(namespace: string, id: string | undefined, request: CreateRequest): Promise<CreatedOtp> {
     const { store, sealer, settings } = this.deps;
-    const enabled = this.provider(request.provider);
-    const to = request.to ? this.normaliseAddress(enabled, request.to) : '';
+    const channel = this.channel(request.provider);
+    const to = request.to ? this.normaliseAddress(channel, request.to) : '';
     const key = { namespace, id: id ?? randomId() };
-    const code = request.otp ?? randomDigits(enabled.provider.otpLength);
+    const code = request.otp ?? randomDigits(channel.otpLength);
     const result = await store.upsert(
       key,
       {
@@ -93,58 +63,63 @@ export class OtpService {
         provider: request.provider,
         code: sealer.seal(code),
         codeDigest: sealer.codeDigest(key.namespace, key.id, code),
-        maxAttempts: request.maxAttempts ?? settings.maxAttempts,
-        maxGenerate: request.maxGenerate ?? settings.maxGenerate,
+        meta: JSON.stringify(request.meta ?? {}),
+        // Absent: a regeneration keeps the record's own budgets, a new record gets the defaults.
+        maxAttempts: request.maxAttempts,
+        maxGenerate: request.maxGenerate,
       },
       request.ttlSeconds ?? settings.ttlSeconds,
+      { maxAttempts: settings.maxAttempts, maxGenerate: settings.maxGenerate },
     );
     if (result.kind === 'locked') {
-      this.deps.metrics?.locked(namespace, request.provider);
-      throw attemptsExceeded(result.otp.ttlSeconds, result.otp.attempts, result.otp.maxAttempts);
+      this.emit({ type: 'otp.locked', otp: this.view(result.otp) });
+      throw recordLocked(result.otp);
     }
-    this.deps.metrics?.created(namespace, request.provider);
-    const view = { ...this.view(result.otp), otp: code };
-    if (to) await this.send(enabled, view, to);
+    const stored = this.view(result.otp);
+    this.emit({ type: 'otp.created', otp: stored });
+    const view = { ...stored, otp: code };
+    if (to) await this.send(channel, view, to);
     return view;
   }
 
   /** Verify a code typed by the user; each call spends one attempt. */
-  async verify(key: OtpKey, code: string, options: { skipDelete: boolean }): Promise<OtpView> {
+  async verify(key: OtpKey, code: string, options: { skipDelete: boolean }): Promise<Otp> {
     const result = await this.deps.store.verify(key, this.deps.sealer.codeDigest(key.namespace, key.id, code), options);
     if (result.kind === 'not_found') throw otpNotFound();
     const view = this.view(result.otp);
     if (this.deps.settings.publishEvents) await this.publish('check', key, view);
     if (result.kind === 'locked') {
-      this.deps.metrics?.locked(key.namespace, result.otp.provider);
+      this.emit({ type: 'otp.locked', otp: view });
       throw tooManyAttempts(result.otp.ttlSeconds);
     }
     if (result.kind === 'incorrect') {
-      this.deps.metrics?.wrongCode(key.namespace, result.otp.provider);
+      this.emit({ type: 'otp.failed_attempt', otp: view });
       throw incorrectOtp(view);
     }
-    this.deps.metrics?.verified(key.namespace, result.otp.provider);
+    this.emit({ type: 'otp.verified', otp: view });
     if (this.deps.settings.publishEvents) await this.publish('close', key, null);
     return view;
   }
 
   /** The OTP when the user finished verifying; 400 otherwise. */
-  async status(key: OtpKey): Promise<OtpView> {
+  async status(key: OtpKey): Promise<Otp> {
     return this.closedView(await this.deps.store.get(key));
   }
 
   /** Like status, and deletes a closed record (one-shot confirmation). */
-  async confirm(key: OtpKey): Promise<OtpView> {
+  async confirm(key: OtpKey): Promise<Otp> {
     return this.closedView(await this.deps.store.takeIfClosed(key));
   }
 
   /** Delete an OTP whatever its state. */
   async cancel(key: OtpKey): Promise<true> {
     if (!(await this.deps.store.delete(key))) throw otpNotFound();
+    this.emit({ type: 'otp.cancelled', key });
     return true;
   }
 
   /** The OTP (without its code) for the pages, or null when it does not exist. */
-  async find(key: OtpKey): Promise<OtpView | null> {
+  async find(key: OtpKey): Promise<Otp | null> {
     const otp = await this.deps.store.get(key);
     return otp ? this.view(otp) : null;
   }
@@ -158,97 +133,86 @@ export class OtpService {
   }
 
   /** The address page: store the address of an OTP created without one, then send the code. */
-  async setAddress(key: OtpKey, to: string): Promise<OtpView> {
+  async setAddress(key: OtpKey, to: string): Promise<Otp> {
     const { store, sealer } = this.deps;
     const existing = await store.get(key);
     if (!existing) throw otpNotFound();
-    const enabled = this.provider(existing.provider);
-    const address = this.normaliseAddress(enabled, to);
+    const channel = this.channel(existing.provider);
+    const address = this.normaliseAddress(channel, to);
     const result = await store.setAddress(key, sealer.seal(address));
     if (result.kind === 'not_found') throw otpNotFound();
-    if (result.kind === 'address_already_set') {
-      throw new AppError({ status: 409, code: 'address_already_set', message: 'The address of this OTP is already set.' });
-    }
+    if (result.kind === 'address_already_set') throw new AppError('address_already_set', 'The address of this OTP is already set.');
     const view = this.view(result.otp);
-    await this.send(enabled, { ...view, otp: sealer.open(result.otp.code) }, address);
+    await this.send(channel, { ...view, otp: sealer.open(result.otp.code) }, address);
     return view;
   }
 
   /** Send the same code again, if the send budget allows. */
-  async resend(key: OtpKey): Promise<OtpView> {
+  async resend(key: OtpKey): Promise<Otp> {
     const result = await this.deps.store.resend(key);
     if (result.kind === 'not_found') throw otpNotFound();
-    if (result.kind === 'locked') throw attemptsExceeded(result.otp.ttlSeconds, result.otp.attempts, result.otp.maxAttempts);
+    if (result.kind === 'locked') throw recordLocked(result.otp);
     const view = this.view(result.otp);
     if (result.kind === 'closed') return view;
-    if (!view.to) throw invalidInput('This OTP has no address to send to yet.');
-    await this.send(this.provider(result.otp.provider), { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to);
+    if (!view.to) throw new AppError('no_address', 'This OTP has no address to send to yet.');
+    await this.send(this.channel(result.otp.provider), { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to);
     return view;
   }
 
-  /** The enabled provider with this id (pages use it for labels). */
-  providerFor(id: string): EnabledProvider | undefined {
-    return this.deps.providers.get(id);
+  /** The enabled channel with this id (pages use it for labels). */
+  channelFor(id: string): Channel | undefined {
+    return this.deps.channels.get(id);
   }
 
-  private provider(id: string): EnabledProvider {
-    const enabled = this.deps.providers.get(id);
-    if (!enabled) throw unknownProvider();
-    return enabled;
+  private channel(id: string): Channel {
+    const { channels } = this.deps;
+    const channel = channels.get(id);
+    if (channel) return channel;
+    const enabled = channels.ids.length > 0 ? `Enabled providers: ${channels.ids.join(', ')}.` : 'No provider is enabled on this gateway.';
+    const why = channels.isDisabled(id) ? `${JSON.stringify(id)} exists but is disabled on this gateway.` : `${JSON.stringify(id)} is not a provider of this gateway.`;
+    throw invalidField('provider', `Unknown provider: ${why} ${enabled}`);
   }
 
-  private normaliseAddress(enabled: EnabledProvider, to: string): string {
-    const check = enabled.provider.validateAddress(to);
-    if (!check.ok) throw invalidInput(`Invalid \`to\` address: ${check.reason}`);
-    if (check.address.length > enabled.provider.maxAddressLength) {
-      throw invalidInput(`Invalid \`to\` address: it is longer than ${enabled.provider.maxAddressLength} characters.`);
+  private normaliseAddress(channel: Channel, to: string): string {
+    const check = channel.validateAddress(to);
+    if (!check.ok) throw invalidField('to', `Invalid \`to\` address: ${check.reason}`);
+    if (check.address.length > channel.maxAddressLength) {
+      throw invalidField('to', `Invalid \`to\` address: it is longer than ${channel.maxAddressLength} characters.`);
     }
     return check.address;
   }
 
-  private async send(enabled: EnabledProvider, otp: OtpView & { otp: string }, to: string): Promise<void> {
-    const { provider, template } = enabled;
-    await this.deps.beforeSend?.(otp.namespace, to);
-    const rendered = template.render({
-      to,
-      namespace: otp.namespace,
-      channel: provider.channelName,
-      otp: otp.otp,
-      otp_url: `${pageUrl(this.deps.settings.rootUrl, otp.namespace, otp.id)}?action=check&otp=${encodeURIComponent(otp.otp)}`,
-      ttl_seconds: otp.ttl,
-      ttl_minutes: Math.max(1, Math.ceil(otp.ttl / 60)),
-      extra: otp.extra,
-    });
-    const started = performance.now();
-    try {
-      await provider.send({ to, subject: rendered.subject, body: rendered.body, text: rendered.text, otp });
-      this.deps.metrics?.sent(otp.namespace, provider.id, (performance.now() - started) / 1000);
-    } catch (err) {
-      this.deps.metrics?.deliveryFailed(otp.namespace, provider.id, (performance.now() - started) / 1000);
-      // The upstream's reason stays in the log; the caller gets a generic 502.
-      this.deps.logger.error(
-        { provider: provider.id, namespace: otp.namespace, id: otp.id, err: redactCode(errorMessage(err), otp.otp) },
-        'delivery failed',
-      );
-      throw sendFailed();
-    }
+  /** Deliver, and remember which provider accepted it when that is not the channel itself (a route member). */
+  private async send(channel: Channel, otp: CreatedOtp, to: string): Promise<void> {
+    const receipt = await this.sender.send(channel, otp, to);
+    if (receipt.via !== channel.id) await this.deps.store.recordDelivery({ namespace: otp.namespace, id: otp.id }, receipt.via);
   }
 
-  private closedView(otp: StoredOtp | null): OtpView {
+  private closedView(otp: StoredOtp | null): Otp {
     if (!otp) throw otpNotFound();
     if (!otp.closed) throw notVerified();
     return this.view(otp);
   }
 
-  private view(otp: StoredOtp): OtpView {
+  private view(otp: StoredOtp): Otp {
     return toView(otp, { rootUrl: this.deps.settings.rootUrl, sealer: this.deps.sealer });
   }
 
-  private async publish(type: 'check' | 'close', key: OtpKey, data: OtpView | null): Promise<void> {
+  private emit(event: OtpEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.deps.logger.error({ err, event: event.type }, 'an OTP event listener failed');
+      }
+    }
+  }
+
+  private async publish(type: 'check' | 'close', key: OtpKey, data: Otp | null): Promise<void> {
     try {
       await this.deps.store.publish({ type, namespace: key.namespace, id: key.id, data });
     } catch (err) {
-      this.deps.logger.warn({ err: errorMessage(err) }, 'could not publish store event');
+      this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not publish store event');
     }
   }
 }

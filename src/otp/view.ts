@@ -1,9 +1,9 @@
-import type { OtpView } from '../providers/provider';
 import type { StoredOtp } from '../store/store';
 import type { Sealer } from './crypto';
+import type { Otp } from './types';
 
 /** Build the public OTP object (api.md) from a stored record; never includes the code. */
-export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Sealer }): OtpView {
+export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Sealer }): Otp {
   return {
     namespace: otp.namespace,
     id: otp.id,

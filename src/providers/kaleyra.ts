@@ -1,4 +1,4 @@
-import { text, url } from '../config/fields';
+import { text, url } from '../config-fields';
 import { assertSuccess, createHttpClient } from './http-client';
 import { phoneCode, phoneProviderBase } from './phone';
 import { defineProviderKind, type Message, type Provider, type ProviderContext } from './provider';

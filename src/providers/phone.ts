@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getCountries, getCountryCallingCode, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js/max';
-import { shown, text, type Field } from '../config/fields';
+import { shown, text, type Field } from '../config-fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import type { AddressCheck, Provider } from './provider';
 

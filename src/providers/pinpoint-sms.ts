@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { PinpointClient, SendMessagesCommand, type MessageType } from '@aws-sdk/client-pinpoint';
-import { oneOf, text, url } from '../config/fields';
-import type { Logger } from '../logger';
+import { oneOf, text, url } from '../config-fields';
+import type { Logger } from '../log/logger';
 import { withTimeout } from '../timeout';
 import { phoneCode, phoneProviderBase } from './phone';
 import { defineProviderKind, deliveryError, ProviderSetupError, type Provider } from './provider';

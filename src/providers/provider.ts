@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import type { Logger } from '../logger';
-import { bool, duration, int, text } from '../config/fields';
+import type { Logger } from '../log/logger';
+import { bool, duration, int, text } from '../config-fields';
 import { errorMessage } from '../errors';
-import type { Otp } from '../client/types';
+import type { AddressCheck } from '../otp/channels';
+import type { CreatedOtp } from '../otp/types';
 
-/**
- * The OTP as callers see it (api.md "The OTP object"), with the code when a message carries it.
- * The wire shape is defined once, in the client's types (a type-only import: nothing is loaded).
- */
-export type OtpView = Otp & { otp?: string };
+export type { AddressCheck } from '../otp/channels';
 
 /** A rendered message, ready to deliver. The gateway renders; providers only deliver. */
 export interface Message {
@@ -19,11 +16,8 @@ export interface Message {
   /** Plain-text alternative of an HTML body (e-mail). */
   text?: string;
   /** The OTP, with its code (webhooks forward it). */
-  otp: OtpView & { otp: string };
+  otp: CreatedOtp;
 }
-
-/** Result of validating an address: the normalised address, or why it is invalid. */
-export type AddressCheck = { ok: true; address: string } | { ok: false; reason: string };
 
 /** What every delivery channel declares and does. */
 export interface Provider {

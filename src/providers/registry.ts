@@ -1,28 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config/schema';
-import { ConfigError } from '../config/load';
-import type { Logger } from '../logger';
+import { ConfigError } from '../config-fields';
+import type { Channels } from '../otp/channels';
+import type { Logger } from '../log/logger';
 import { packagedSource, readPackagedText } from '../assets';
 import { compileMessageTemplate, TemplateError, type MessageTemplate } from '../templates/render';
-import { PROVIDER_KINDS, WEBHOOK_KIND } from './kinds';
+import { providerChannel } from './channel';
+import { PROVIDER_KIND_IDS, PROVIDER_KINDS, WEBHOOK_KIND, type ProviderKindId, type ProviderKindTables, type TableOf } from './kinds';
 import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
 import { errorMessage } from '../errors';
 
-/** An enabled provider with its compiled subject and body. */
-export interface EnabledProvider {
-  provider: Provider;
-  template: MessageTemplate;
-}
+/** An enabled provider as a channel (see channel.ts). */
+export type EnabledProvider = ReturnType<typeof providerChannel>;
 
-/** The enabled providers, built once at startup. */
-export class ProviderRegistry {
+/** The enabled providers, built once at startup: the gateway's channels. */
+export class ProviderRegistry implements Channels {
   private readonly byId: ReadonlyMap<string, EnabledProvider>;
+  private readonly disabled: ReadonlySet<string>;
   /** Sorted ids, computed once (GET /api/providers). */
   readonly ids: readonly string[];
 
-  constructor(providers: EnabledProvider[]) {
-    this.byId = new Map(providers.map((p) => [p.provider.id, p]));
+  constructor(providers: EnabledProvider[], disabled: Iterable<string> = []) {
+    this.byId = new Map(providers.map((p) => [p.id, p]));
+    this.disabled = new Set(disabled);
     this.ids = Object.freeze([...this.byId.keys()].sort());
   }
 
@@ -31,10 +31,20 @@ export class ProviderRegistry {
     return this.byId.get(id);
   }
 
+  isDisabled(id: string): boolean {
+    return this.disabled.has(id);
+  }
+
   /** Close every provider's pooled connections. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.byId.values()].map((p) => p.provider.close?.()));
   }
+}
+
+/** The `[providers.*]` and `[webhooks.*]` tables, as the config schema validated them. */
+export interface ProviderTables {
+  providers: ProviderKindTables;
+  webhooks: Readonly<Record<string, TableOf<typeof WEBHOOK_KIND>>>;
 }
 
 /**
@@ -43,49 +53,51 @@ export class ProviderRegistry {
  * when the provider cannot be built, `providers.ID.subject` / `.template` when
  * a template cannot be read or compiled.
  */
-export function buildProviders(config: Config, options: { logger: Logger; baseDirs: string[] }): ProviderRegistry {
+export function buildProviders(tables: ProviderTables, options: { logger: Logger; baseDirs: string[] }): ProviderRegistry {
   const problems: string[] = [];
   const enabled: EnabledProvider[] = [];
-  const tables: [string, string, ProviderKind<CommonProviderConfig>, CommonProviderConfig | undefined][] = [
-    ...Object.entries(PROVIDER_KINDS).map(
-      ([id, kind]) => ['providers', id, kind as unknown as ProviderKind<CommonProviderConfig>, config.providers[id as keyof typeof PROVIDER_KINDS]] as const,
-    ),
-    ...Object.entries(config.webhooks).map(
-      ([id, table]) => ['webhooks', id, WEBHOOK_KIND as unknown as ProviderKind<CommonProviderConfig>, table] as const,
-    ),
-  ].map((t) => [...t]);
-
-  for (const [section, id, kind, table] of tables) {
-    if (!table?.enabled) continue;
-    const key = `${section}.${id}`;
-    let provider: Provider;
-    try {
-      provider = kind.create(table, { id, logger: options.logger.child({ provider: id }) });
-    } catch (err) {
-      problems.push(setupProblem(key, err));
-      continue;
-    }
-    try {
-      const body = table.template ? readTemplate(table.template, options.baseDirs) : provider.defaultTemplate;
-      const template = compileMessageTemplate({
-        subject: table.subject || provider.defaultSubject,
-        body,
-        html: provider.bodyFormat === 'html',
-        name: key,
-      });
-      enabled.push({ provider, template });
-    } catch (err) {
-      const part = err instanceof TemplateError ? err.part : 'template';
-      problems.push(`${key}.${part}: ${errorMessage(err)}`);
-      void provider.close?.();
-    }
-  }
+  const disabled: string[] = [];
+  const build = <C extends CommonProviderConfig>(section: string, id: string, kind: ProviderKind<C>, table: C | undefined): void => {
+    if (!table) return;
+    if (!table.enabled) return void disabled.push(id);
+    const built = buildOne(`${section}.${id}`, id, kind, table, options);
+    if (typeof built === 'string') problems.push(built);
+    else enabled.push(built);
+  };
+  for (const id of PROVIDER_KIND_IDS) buildKind(id, tables.providers, build);
+  for (const [id, table] of Object.entries(tables.webhooks)) build('webhooks', id, WEBHOOK_KIND, table);
   if (problems.length > 0) {
     // Release what was built before reporting, so a failed start leaves no open pools behind.
     for (const built of enabled) void built.provider.close?.();
     throw new ConfigError(problems);
   }
-  return new ProviderRegistry(enabled);
+  return new ProviderRegistry(enabled, disabled);
+}
+
+type Build = <C extends CommonProviderConfig>(section: string, id: string, kind: ProviderKind<C>, table: C | undefined) => void;
+
+/** One built-in kind with its own table type (a generic over the id keeps kind and table together). */
+function buildKind<K extends ProviderKindId>(id: K, tables: ProviderKindTables, build: Build): void {
+  build('providers', id, PROVIDER_KINDS[id], tables[id]);
+}
+
+/** Build one provider and compile its templates; a string is the config problem that stopped it. */
+function buildOne<C extends CommonProviderConfig>(key: string, id: string, kind: ProviderKind<C>, table: C, options: { logger: Logger; baseDirs: string[] }): EnabledProvider | string {
+  let provider: Provider;
+  try {
+    provider = kind.create(table, { id, logger: options.logger.child({ provider: id }) });
+  } catch (err) {
+    return setupProblem(key, err);
+  }
+  try {
+    const body = table.template ? readTemplate(table.template, options.baseDirs) : provider.defaultTemplate;
+    const template = compileMessageTemplate({ subject: table.subject || provider.defaultSubject, body, html: provider.bodyFormat === 'html', name: key });
+    return providerChannel(provider, template);
+  } catch (err) {
+    void provider.close?.();
+    const part = err instanceof TemplateError ? err.part : 'template';
+    return `${key}.${part}: ${errorMessage(err)}`;
+  }
 }
 
 /** `providers.ID.KEY: …` for a ProviderSetupError, `providers.ID: …` for any other construction error. */

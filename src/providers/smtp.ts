@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import { bool, oneOf, port, text } from '../config/fields';
+import { bool, oneOf, port, text } from '../config-fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { withTimeout } from '../timeout';
 import { defineProviderKind, deliveryError, ProviderSetupError, type AddressCheck, type Provider } from './provider';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { int, text, url } from '../config/fields';
+import { int, text, url } from '../config-fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { assertSuccess, createHttpClient } from './http-client';
 import { defineProviderKind, type Provider } from './provider';

@@ -2,16 +2,31 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * Security headers, configured per surface with helmet:
- * - `/api`: JSON for backends: a CSP that allows nothing, no framing, no caching;
+ * Security headers, one set per surface, each applied by the surface that
+ * serves the request (so a path spelt `/API/…` can never get another surface's set):
+ * - `/api` (JSON for backends): a CSP that allows nothing, no framing, no caching;
+ *   a constant set written with the answer (the API pipeline does not run Express);
  * - `/static`: otp.js/otp.css are loaded by host pages on other origins, so
  *   Cross-Origin-Resource-Policy is cross-origin and caching is allowed;
- * - everything else (the public pages): nosniff, no-referrer, no caching.
- *   The page CSP and `frame-ancestors` depend on the namespace, so the page
- *   routes set them (see `pageHeaderPolicy` in src/http/page-routes.ts);
+ * - the public pages: nosniff, no-referrer, no caching. Their CSP and
+ *   `frame-ancestors` depend on the namespace (src/http/pages/policy.ts);
  *   X-Frame-Options is never sent on pages because it would forbid the modal's iframe.
  * HSTS is left to the TLS-terminating proxy: the gateway itself speaks plain HTTP.
  */
+
+/**
+ * The headers of every `/api` answer: the OWASP REST cheat sheet's set. Headers
+ * that only matter for documents a browser renders are left out: a JSON answer is never one.
+ */
+export const API_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Type': 'application/json; charset=utf-8',
+});
 
 const common = {
   strictTransportSecurity: false,
@@ -20,22 +35,8 @@ const common = {
   xPoweredBy: true,
 } as const;
 
-const api = helmet({
-  ...common,
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  xFrameOptions: { action: 'deny' },
-  crossOriginResourcePolicy: { policy: 'same-origin' },
-  // Headers for documents a browser renders (or for IE and Flash); a JSON answer is never one,
-  // and each header is work on every API response (the OWASP REST cheat sheet's set is kept).
-  crossOriginOpenerPolicy: false,
-  originAgentCluster: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-});
-
-const assets = helmet({
+/** Headers of /static: readable by host pages on any origin, cacheable. */
+export const assetHeaders: RequestHandler = helmet({
   ...common,
   contentSecurityPolicy: false,
   xFrameOptions: false,
@@ -52,16 +53,8 @@ const pages = helmet({
   crossOriginResourcePolicy: { policy: 'cross-origin' },
 });
 
-/** One middleware that applies the header set of the surface a request is for. */
-export function securityHeaders(): RequestHandler {
-  return (req, res, next) => {
-    const path = req.path;
-    if (path === '/api' || path.startsWith('/api/')) {
-      res.setHeader('Cache-Control', 'no-store');
-      return api(req, res, next);
-    }
-    if (path.startsWith('/static/')) return assets(req, res, next);
-    res.setHeader('Cache-Control', 'no-store');
-    return pages(req, res, next);
-  };
-}
+/** Headers of the public pages (and of anything else the web surface answers): never cached. */
+export const pageHeaders: RequestHandler = (req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  pages(req, res, next);
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, int } from '../config/fields';
+import { duration, int } from '../config-fields';
 
 /**
  * The `[rate_limit]` table. Every limit counts requests in a fixed window;

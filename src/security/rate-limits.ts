@@ -1,18 +1,20 @@
-import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, storeUnavailable } from '../errors';
-import type { Logger } from '../logger';
 import type { Sealer } from '../otp/crypto';
-import type { SendGuard } from '../otp/service';
+import type { SendGuard } from '../otp/send';
 import { withTimeout } from '../timeout';
 import type { RateLimitConfig } from './rate-limit-config';
 
 /**
- * The three rate limits of `[rate_limit]`, built on rate-limiter-flexible:
- * counters live in Redis when the store is Redis (shared by every process;
- * one key `{prefix}:rl:{limit}:{subject}` per counter, so one slot on a Redis
- * Cluster), in memory otherwise. Each refusal is a 429 AppError with Retry-After.
+ * The rate limits of `[rate_limit]`, built on rate-limiter-flexible: counters
+ * live in Redis when the store is Redis (shared by every process; one key
+ * `{prefix}:rl:{limit}:{subject}` per counter, so one slot on a Redis Cluster),
+ * in memory otherwise. Each refusal is a 429 `rate_limited` with Retry-After.
+ * The limits know nothing about HTTP: the surfaces call them as steps.
  */
+
+/** The names of the limits, as the `limit` label of `otpgateway_rate_limited_total`. */
+export type LimitName = 'page' | 'api' | 'send';
 
 /** What the limits need: the store's Redis connection (if any) and how to pseudonymise keys. */
 export interface RateLimitDeps {
@@ -23,46 +25,34 @@ export interface RateLimitDeps {
   /** Bound on each counter update, like every other store command (ms). */
   timeoutMs: number;
   sealer: Sealer;
-  logger: Logger;
-  /** Told of every refusal (the `otpgateway_rate_limited_total` metric). */
-  onLimited?: (namespace: string, limit: 'page' | 'api' | 'send') => void;
+  /** Told of every refusal: the limit and the namespace ("" when the request has none, e.g. a page load). */
+  onLimited?: (limit: LimitName, namespace: string) => void;
 }
 
-/** The limits, ready to mount; an empty list or undefined guard is a limit that is turned off. */
+/** The limits that are on (a count of 0 turns one off: its entry is undefined). */
 export interface RateLimits {
-  /** Page loads and form POSTs per client IP (mount before the page routes, not before the status poll). */
-  pageGuards: RequestHandler[];
-  /** Authenticated API calls per namespace (mount after auth). */
-  apiGuards: RequestHandler[];
-  /** Sends to one address per namespace: the OTP service's `beforeSend`. */
-  beforeSend?: SendGuard;
+  /** Page loads and form POSTs per client IP. */
+  perClient?: (clientIp: string) => Promise<void>;
+  /** Authenticated API calls per namespace. */
+  perNamespace?: (namespace: string) => Promise<void>;
+  /** Sends to one address per namespace: a send guard of the OTP service. */
+  perAddress?: SendGuard;
 }
 
 /** Build the limits configured in `[rate_limit]`. */
 export function createRateLimits(config: RateLimitConfig, deps: RateLimitDeps): RateLimits {
-  const make = (name: 'page' | 'api' | 'send', points: number, windowMs: number): Limiter | undefined =>
-    points > 0 ? new Limiter(build(deps, name, points, windowMs), deps.timeoutMs, (ns) => deps.onLimited?.(ns, name)) : undefined;
+  const make = (name: LimitName, points: number, windowMs: number): Limiter | undefined =>
+    points > 0 ? new Limiter(build(deps, name, points, windowMs), deps.timeoutMs, (ns) => deps.onLimited?.(name, ns)) : undefined;
   const pages = make('page', config.pages_per_ip, config.pages_window);
   const api = make('api', config.api_per_namespace, config.api_window);
   const sends = make('send', config.sends_per_address, config.sends_window);
-  const pageGuard: RequestHandler | undefined = pages && ((req, _res, next) => {
-    // The IP is pseudonymised too (':' cannot start a namespace): a Redis dump should not list visitors' IPs.
-    const key = deps.sealer.addressTag(':ip', req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    const namespace = String(req.params.ns ?? '');
-    pages.take(key, namespace, (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`).then(() => next(), next);
-  });
-  const apiGuard: RequestHandler | undefined = api && ((_req, res, next) => {
-    const namespace = String(res.locals.namespace);
-    api.take(namespace, namespace, (s) => `Too many API calls for namespace ${namespace}. Retry after ${s} seconds.`).then(() => next(), next);
-  });
   return {
-    pageGuards: pageGuard ? [pageGuard] : [],
-    apiGuards: apiGuard ? [apiGuard] : [],
-    beforeSend: sends && (async (namespace, address) => {
-      // Keyed by an HMAC of the address (sealer.addressTag), never by the address itself.
-      await sends.take(deps.sealer.addressTag(namespace, address), namespace, (s) =>
-        `Too many codes were sent to this address. Nothing was sent; retry after ${s} seconds.`);
-    }),
+    // The IP is pseudonymised too (':' cannot start a namespace): a Redis dump should not list visitors' IPs.
+    perClient: pages && ((ip) => pages.take(deps.sealer.addressTag(':ip', ip), '', (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`)),
+    perNamespace: api && ((namespace) => api.take(namespace, namespace, (s) => `Too many API calls for namespace ${namespace}. Retry after ${s} seconds.`)),
+    // Keyed by an HMAC of the address (sealer.addressTag), never by the address itself.
+    perAddress: sends && ((namespace, _channel, address) => sends.take(deps.sealer.addressTag(namespace, address), namespace, (s) =>
+      `Too many codes were sent to this address. Nothing was sent; retry after ${s} seconds.`)),
   };
 }
 
@@ -91,7 +81,7 @@ class Limiter {
       if (!(err instanceof RateLimiterRes)) throw storeUnavailable();
       const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       this.onLimited(namespace);
-      throw new AppError({ status: 429, code: 'rate_limited', message: sentence(retryAfter), retryAfter, data: { retry_after_seconds: retryAfter } });
+      throw new AppError('rate_limited', sentence(retryAfter), { retryAfter, data: { retry_after_seconds: retryAfter } });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type {
+  BudgetDefaults,
   OtpFields,
   OtpKey,
   ResendResult,
@@ -39,17 +40,22 @@ export class MemoryStore implements Store {
     this.sweeper.unref();
   }
 
-  async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
+  async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number, defaults: BudgetDefaults): Promise<UpsertResult> {
     const existing = this.live(key);
     const expiresAt = this.now() + ttlSeconds * 1000;
+    const { maxAttempts, maxGenerate, ...stored } = fields;
     if (!existing) {
-      const otp = { ...key, ...fields, attempts: 0, generate: 1, closed: false };
+      const otp = {
+        ...key, ...stored, attempts: 0, generate: 1, closed: false, deliveredVia: '',
+        maxAttempts: maxAttempts ?? defaults.maxAttempts, maxGenerate: maxGenerate ?? defaults.maxGenerate,
+      };
       this.entries.set(keyOf(key), { otp, expiresAt });
       return { kind: 'created', otp: this.view({ otp, expiresAt }) };
     }
+    const budgets = { maxAttempts: maxAttempts ?? existing.otp.maxAttempts, maxGenerate: maxGenerate ?? existing.otp.maxGenerate };
     // Also refuse when the regenerated record would have no attempt left (a code nobody could verify).
-    if (isLocked(existing.otp) || existing.otp.attempts >= fields.maxAttempts) return { kind: 'locked', otp: this.view(existing) };
-    existing.otp = { ...existing.otp, ...fields, closed: false, generate: existing.otp.generate + 1 };
+    if (isLocked(existing.otp) || existing.otp.attempts >= budgets.maxAttempts) return { kind: 'locked', otp: this.view(existing) };
+    existing.otp = { ...existing.otp, ...stored, ...budgets, closed: false, generate: existing.otp.generate + 1 };
     existing.expiresAt = expiresAt;
     return { kind: 'regenerated', otp: this.view(existing) };
   }
@@ -103,6 +109,11 @@ export class MemoryStore implements Store {
     if (isLocked(entry.otp)) return { kind: 'locked', otp: this.view(entry) };
     entry.otp.generate += 1;
     return { kind: 'resend', otp: this.view(entry) };
+  }
+
+  async recordDelivery(key: OtpKey, via: string): Promise<void> {
+    const entry = this.live(key);
+    if (entry) entry.otp.deliveredVia = via;
   }
 
   async publish(): Promise<void> {

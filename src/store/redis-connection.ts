@@ -71,7 +71,19 @@ export interface ConnectionEvents {
 // Keep retrying for ever, backing off to one attempt a second.
 const backoff = (retries: number): number => Math.min(50 * 2 ** retries, 1000);
 
-/** Build the client for `target`; nothing connects until `connect()`. */
+/** What every topology's connections share: credentials, socket options (timeouts, TLS, reconnects) and the event hooks. */
+interface Shared {
+  target: RedisTarget;
+  timeoutMs: number;
+  events: ConnectionEvents;
+  base: { host: string; port: number; username?: string; password?: string; db?: number };
+  tls: boolean;
+  tlsOptions: { tls?: true; ca?: string };
+  socket: { connectTimeout: number; reconnectStrategy: typeof backoff; tls?: true; ca?: string };
+  credentials: { username?: string; password?: string };
+}
+
+/** Build the client for `target`: a Redis Cluster, Sentinels, or one server; nothing connects until `connect()`. */
 export function createRedisConnection(target: RedisTarget, timeoutMs: number, events: ConnectionEvents): RedisConnection {
   const fromUrl = target.url ? parseRedisUrl(target.url) : undefined;
   // The config schema refuses a bad URL before we get here.
@@ -82,56 +94,65 @@ export function createRedisConnection(target: RedisTarget, timeoutMs: number, ev
     : target;
   const tls = target.tls === true || fromUrl?.tls === true;
   const tlsOptions = tls ? { tls: true as const, ...(target.tlsCa ? { ca: target.tlsCa } : {}) } : {};
-  const socket = { connectTimeout: timeoutMs, reconnectStrategy: backoff, ...tlsOptions };
-  const credentials = { username: base.username || undefined, password: base.password || undefined };
-  const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+  const shared: Shared = {
+    target, timeoutMs, events, base, tls, tlsOptions,
+    socket: { connectTimeout: timeoutMs, reconnectStrategy: backoff, ...tlsOptions },
+    credentials: { username: base.username || undefined, password: base.password || undefined },
+  };
+  if (target.clusterNodes && target.clusterNodes.length > 0) return clusterConnection(target.clusterNodes, shared);
+  if (target.sentinels && target.sentinels.length > 0) return sentinelConnection(target.sentinels, shared);
+  return serverConnection(shared);
+}
 
-  if (target.clusterNodes && target.clusterNodes.length > 0) {
-    const cluster = createCluster({
-      rootNodes: target.clusterNodes.map((entry) => ({ socket: { ...nodeAddress(entry) } })),
-      // Defaults apply to every node connection the topology discovery opens, roots included.
-      defaults: { ...credentials, disableOfflineQueue: true, socket },
-      commandOptions: { timeout: timeoutMs },
-    });
-    cluster.on('error', (err: unknown) => events.onError(asError(err)));
-    cluster.on('node-error', (err: unknown) => events.onError(asError(err)));
-    cluster.on('node-ready', () => events.onReady());
-    const commands: RedisCommands = {
-      evalSha: (sha1, call) => cluster.evalSha(sha1, call),
-      eval: (script, call) => cluster.eval(script, call),
-      del: (key) => cluster.del(key),
-      ping: () => cluster.ping(),
-      scriptLoad: (script) => cluster.scriptLoad(script),
-      // node-redis sends PUBLISH to a random node; through one node (the channel's slot master)
-      // subscribers receive the events in the order they were published, as on one server.
-      publish: async (channel, message) => (await cluster.getNodeClientForKey(channel)).publish(channel, message),
-    };
-    return retrying({
-      where: `cluster ${target.clusterNodes.join(',')}`,
-      client: cluster,
-      commands,
-      untimed: cluster.withCommandOptions({ timeout: 0 }),
-      // Nodes that are up but not yet joined (`--cluster create` still to run) answer CLUSTER SLOTS with nothing.
-      notServing: () => (cluster.masters.length === 0 ? 'the Redis Cluster has no slots assigned yet' : undefined),
-    }, events);
-  }
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
-  if (target.sentinels && target.sentinels.length > 0) {
-    const sentinel = createSentinel({
-      name: target.sentinelName ?? '',
-      sentinelRootNodes: target.sentinels.map(nodeAddress),
-      nodeClientOptions: { ...credentials, database: base.db, disableOfflineQueue: true, socket },
-      // node-redis opens the Sentinel connections without reconnects of its own; it rediscovers instead.
-      sentinelClientOptions: { password: target.sentinelPassword || undefined, socket: { connectTimeout: timeoutMs, ...tlsOptions } },
-      commandOptions: { timeout: timeoutMs },
-    });
-    sentinel.on('error', (err: unknown) => events.onError(asError(err)));
-    sentinel.on('client-error', (event: { error?: unknown }) => events.onError(asError(event.error)));
-    sentinel.on('ready', () => events.onReady());
-    const where = `sentinel ${target.sentinels.join(',')} (${target.sentinelName ?? ''})`;
-    return retrying({ where, client: sentinel, commands: sentinel, untimed: sentinel.withCommandOptions({ timeout: 0 }) }, events);
-  }
+function clusterConnection(nodes: readonly string[], { timeoutMs, events, socket, credentials }: Shared): RedisConnection {
+  const cluster = createCluster({
+    rootNodes: nodes.map((entry) => ({ socket: { ...nodeAddress(entry) } })),
+    // Defaults apply to every node connection the topology discovery opens, roots included.
+    defaults: { ...credentials, disableOfflineQueue: true, socket },
+    commandOptions: { timeout: timeoutMs },
+  });
+  cluster.on('error', (err: unknown) => events.onError(asError(err)));
+  cluster.on('node-error', (err: unknown) => events.onError(asError(err)));
+  cluster.on('node-ready', () => events.onReady());
+  const commands: RedisCommands = {
+    evalSha: (sha1, call) => cluster.evalSha(sha1, call),
+    eval: (script, call) => cluster.eval(script, call),
+    del: (key) => cluster.del(key),
+    ping: () => cluster.ping(),
+    scriptLoad: (script) => cluster.scriptLoad(script),
+    // node-redis sends PUBLISH to a random node; through one node (the channel's slot master)
+    // subscribers receive the events in the order they were published, as on one server.
+    publish: async (channel, message) => (await cluster.getNodeClientForKey(channel)).publish(channel, message),
+  };
+  return retrying({
+    where: `cluster ${nodes.join(',')}`,
+    client: cluster,
+    commands,
+    untimed: cluster.withCommandOptions({ timeout: 0 }),
+    // Nodes that are up but not yet joined (`--cluster create` still to run) answer CLUSTER SLOTS with nothing.
+    notServing: () => (cluster.masters.length === 0 ? 'the Redis Cluster has no slots assigned yet' : undefined),
+  }, events);
+}
 
+function sentinelConnection(sentinels: readonly string[], { target, timeoutMs, events, base, socket, tlsOptions, credentials }: Shared): RedisConnection {
+  const sentinel = createSentinel({
+    name: target.sentinelName ?? '',
+    sentinelRootNodes: sentinels.map(nodeAddress),
+    nodeClientOptions: { ...credentials, database: base.db, disableOfflineQueue: true, socket },
+    // node-redis opens the Sentinel connections without reconnects of its own; it rediscovers instead.
+    sentinelClientOptions: { password: target.sentinelPassword || undefined, socket: { connectTimeout: timeoutMs, ...tlsOptions } },
+    commandOptions: { timeout: timeoutMs },
+  });
+  sentinel.on('error', (err: unknown) => events.onError(asError(err)));
+  sentinel.on('client-error', (event: { error?: unknown }) => events.onError(asError(event.error)));
+  sentinel.on('ready', () => events.onReady());
+  const where = `sentinel ${sentinels.join(',')} (${target.sentinelName ?? ''})`;
+  return retrying({ where, client: sentinel, commands: sentinel, untimed: sentinel.withCommandOptions({ timeout: 0 }) }, events);
+}
+
+function serverConnection({ timeoutMs, events, base, socket, tls, credentials }: Shared): RedisConnection {
   const client = createClient({
     ...credentials,
     database: base.db,

@@ -1,5 +1,7 @@
 import type { OtpFields, OtpKey, StoredOtp } from './store';
 
+type Stored = Omit<OtpFields, 'maxAttempts' | 'maxGenerate'>;
+
 /**
  * Mapping between OTP fields and the short Redis hash field names the Lua
  * scripts use. Short names keep a stored OTP well under 300 bytes of Redis memory.
@@ -12,9 +14,13 @@ const FIELD = {
   provider: 'p',
   code: 'c',
   codeDigest: 'h',
-  maxAttempts: 'ma',
-  maxGenerate: 'mg',
-} as const satisfies Record<keyof OtpFields, string>;
+  meta: 'm',
+} as const satisfies Record<keyof Stored, string>;
+
+/** Hash fields the scripts write themselves: budgets, counters, the closed flag, the last delivering provider. */
+export const MAX_ATTEMPTS = 'ma';
+export const MAX_GENERATE = 'mg';
+const DELIVERED_VIA = 'dv';
 
 /**
  * The code digest as Redis keeps it: its first 22 base64url characters (132
@@ -25,15 +31,16 @@ export function storedDigest(digest: string): string {
   return digest.slice(0, 22);
 }
 
-const OPTIONAL = new Set<keyof OtpFields>(['to', 'channelDescription', 'addressDescription', 'extra']);
+const OPTIONAL = new Set<keyof Stored>(['to', 'channelDescription', 'addressDescription', 'extra', 'meta']);
+const JSON_FIELDS = new Set<keyof Stored>(['extra', 'meta']);
 
-/** Flatten fields into HSET's alternating name/value arguments. */
+/** Flatten the stored fields into HSET's alternating name/value arguments (budgets go separately, see UPSERT). */
 export function fieldsToArgs(fields: OtpFields): string[] {
   const args: string[] = [];
-  for (const name of Object.keys(FIELD) as (keyof OtpFields)[]) {
+  for (const name of Object.keys(FIELD) as (keyof Stored)[]) {
     // Empty optional fields are left out (recordFromHash reads them back as '' / '{}'); upsert clears old ones.
-    if (OPTIONAL.has(name) && (fields[name] === '' || (name === 'extra' && fields.extra === '{}'))) continue;
-    args.push(FIELD[name], name === 'codeDigest' ? storedDigest(fields.codeDigest) : String(fields[name]));
+    if (OPTIONAL.has(name) && (fields[name] === '' || (JSON_FIELDS.has(name) && fields[name] === '{}'))) continue;
+    args.push(FIELD[name], name === 'codeDigest' ? storedDigest(fields.codeDigest) : fields[name]);
   }
   return args;
 }
@@ -54,8 +61,10 @@ export function recordFromHash(key: OtpKey, flat: readonly string[], pttlMs: num
     provider: text(FIELD.provider),
     code: text(FIELD.code),
     codeDigest: text(FIELD.codeDigest),
-    maxAttempts: int(FIELD.maxAttempts),
-    maxGenerate: int(FIELD.maxGenerate),
+    meta: text(FIELD.meta) || '{}',
+    maxAttempts: int(MAX_ATTEMPTS),
+    maxGenerate: int(MAX_GENERATE),
+    deliveredVia: text(DELIVERED_VIA),
     attempts: int('a'),
     generate: int('g'),
     closed: text('cl') === '1',

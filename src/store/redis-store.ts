@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from '../logger';
+import type { Logger } from '../log/logger';
 import { errorMessage, storeUnavailable } from '../errors';
 import { withTimeout } from '../timeout';
 import * as lua from './lua/scripts';
 import { createRedisConnection, type RedisConnection, type RedisTarget, type ScriptCall } from './redis-connection';
 import { fieldsToArgs, recordFromHash, storedDigest } from './redis-fields';
 import type {
+  BudgetDefaults,
   OtpFields,
   OtpKey,
   ResendResult,
@@ -37,6 +38,7 @@ const SCRIPTS = {
   takeIfClosed: lua.TAKE_IF_CLOSED,
   setAddress: lua.SET_ADDRESS,
   resend: lua.RESEND,
+  recordDelivery: lua.RECORD_DELIVERY,
 } as const;
 
 /**
@@ -99,8 +101,9 @@ export class RedisStore implements Store {
     return this.redis.client;
   }
 
-  async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult> {
-    const [kind, hash, pttl] = await this.run('upsert', key, [String(ttlSeconds * 1000), String(fields.maxAttempts), ...fieldsToArgs(fields)]);
+  async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number, defaults: BudgetDefaults): Promise<UpsertResult> {
+    const budgets = [fields.maxAttempts, fields.maxGenerate, defaults.maxAttempts, defaults.maxGenerate].map((n) => (n === undefined ? '' : String(n)));
+    const [kind, hash, pttl] = await this.run('upsert', key, [String(ttlSeconds * 1000), ...budgets, ...fieldsToArgs(fields)]);
     return { kind: kind as UpsertResult['kind'], otp: recordFromHash(key, hash ?? [], pttl ?? 0) };
   }
 
@@ -127,6 +130,10 @@ export class RedisStore implements Store {
 
   async resend(key: OtpKey): Promise<ResendResult> {
     return withRecord<ResendResult>(key, await this.run('resend', key, []));
+  }
+
+  async recordDelivery(key: OtpKey, via: string): Promise<void> {
+    await this.run('recordDelivery', key, [via]);
   }
 
   async publish(event: StoreEvent): Promise<void> {

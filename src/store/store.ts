@@ -25,15 +25,29 @@ export interface OtpFields {
   code: string;
   /** Digest of the code, compared on verify. */
   codeDigest: string;
+  /** JSON text of the OTP's own attributes set at create time (otp/types.ts `OtpMeta`); opaque to the store, `{}` when none. */
+  meta: string;
+  /** The attempt budget this request asks for; absent: the record's own on a regeneration, the default on a new record. */
+  maxAttempts?: number;
+  /** The send budget this request asks for; absent: as maxAttempts. */
+  maxGenerate?: number;
+}
+
+/** The budgets a new record gets when the request sets none. */
+export interface BudgetDefaults {
   maxAttempts: number;
   maxGenerate: number;
 }
 
 /** A stored OTP record with its counters and the seconds left before it expires. */
-export interface StoredOtp extends OtpKey, OtpFields {
+export interface StoredOtp extends OtpKey, Omit<OtpFields, 'maxAttempts' | 'maxGenerate'> {
+  maxAttempts: number;
+  maxGenerate: number;
   attempts: number;
   generate: number;
   closed: boolean;
+  /** The provider that accepted the last message ("" before the first delivery). */
+  deliveredVia: string;
   ttlSeconds: number;
 }
 
@@ -76,12 +90,13 @@ export interface Store {
   /** Short name for logs ("memory", "redis"). */
   readonly name: string;
   /**
-   * Create a record (attempts 0, generate 1) or regenerate an unexpired one
-   * (fields replaced, closed false, ttl restarted, generate + 1, attempts kept),
-   * unless it is locked (attempts >= max without success, or generate >= maxGenerate)
-   * or the new `maxAttempts` would leave no attempt (attempts >= fields.maxAttempts).
+   * Create a record (attempts 0, generate 1, budgets from `fields` or `defaults`) or
+   * regenerate an unexpired one (fields replaced, budgets kept unless `fields` sets them,
+   * closed false, ttl restarted, generate + 1, attempts kept), unless it is locked
+   * (attempts >= max without success, or generate >= maxGenerate) or its attempt
+   * budget would leave no attempt (attempts >= the new or kept maxAttempts).
    */
-  upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number): Promise<UpsertResult>;
+  upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number, defaults: BudgetDefaults): Promise<UpsertResult>;
   /**
    * Count one attempt atomically and compare digests. A closed record with the
    * right digest verifies again without spending an attempt. On success the
@@ -98,6 +113,8 @@ export interface Store {
   setAddress(key: OtpKey, to: string): Promise<SetAddressResult>;
   /** Count one more send of the same code if the send budget allows. Never extends the ttl. */
   resend(key: OtpKey): Promise<ResendResult>;
+  /** Note which provider accepted the last message; nothing when the record is gone. Never extends the ttl. */
+  recordDelivery(key: OtpKey, via: string): Promise<void>;
   /** Publish a check/close event (no-op unless the store supports and is configured for it). */
   publish(event: StoreEvent): Promise<void>;
   /** Resolve when the store answers; reject when it does not. */

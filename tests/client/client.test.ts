@@ -39,7 +39,7 @@ describe('OTPGatewayClient against a running gateway', () => {
 
   beforeAll(async () => {
     gw = await buildTestGateway({ store: 'redis' });
-    server = gw.app.listen(0, '127.0.0.1');
+    server = http.createServer(gw.app).listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     client = new OTPGatewayClient({ baseUrl, namespace: TENANTS.a.namespace, secret: TENANTS.a.secret });
@@ -80,7 +80,7 @@ describe('OTPGatewayClient against a running gateway', () => {
 
   test('create() with an unknown provider rejects with the 400 and the message of the envelope', async () => {
     const error = await failure(client.create(newId(), { provider: 'carrier-pigeon', to: 'x@example.com' }));
-    expect(error).toMatchObject({ status: 400, message: 'Unknown provider.' });
+    expect(error).toMatchObject({ status: 400, code: 'invalid_field', data: { field: 'provider' }, message: expect.stringMatching(/^Unknown provider: "carrier-pigeon" is not a provider of this gateway\. Enabled providers: log\.$/) });
   });
 
   test('verify() with the right code resolves with the closed OTP, and the record is gone afterwards', async () => {
@@ -98,6 +98,7 @@ describe('OTPGatewayClient against a running gateway', () => {
     const { otp: code } = await client.create(id, { provider: 'log', to: 'john@example.com' });
     const error = await failure(client.verify(id, code === '000000' ? '111111' : '000000'));
     expect(error.status).toBe(400);
+    expect(error.code).toBe('incorrect_otp');
     expect(error.message).toBe('Incorrect OTP.');
     expect(error.data).toMatchObject({ id, attempts: 1, closed: false });
     expect(error.data).not.toHaveProperty('otp');
@@ -110,6 +111,7 @@ describe('OTPGatewayClient against a running gateway', () => {
     await failure(client.verify(id, `${code}9`));
     const locked = await failure(client.verify(id, code));
     expect(locked.status).toBe(429);
+    expect(locked.code).toBe('attempts_exceeded');
     expect(locked.message).toMatch(/^Too many attempts\. Please retry after \d+ seconds\.$/);
     expect(locked.retryAfter).toBeGreaterThan(0);
     const regenerate = await failure(client.create(id, { provider: 'log', to: 'john@example.com' }));

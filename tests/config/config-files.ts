@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../src/config/load';
+import { ConfigError } from '../../src/config-fields';
 
 /** A temporary folder holding TOML files for one test; `remove()` deletes it. */
 export interface ConfigDir {

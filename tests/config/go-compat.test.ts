@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/log/logger';
 import { PROVIDER_KINDS } from '../../src/providers/kinds';
 import { buildProviders } from '../../src/providers/registry';
 import { configDir, type ConfigDir } from './config-files';

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Functions passed to page.evaluate run in the browser: the DOM types describe them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { basic, buildTestGateway, type RawConfig, type TestGateway } from '../helpers/gateway';
@@ -48,7 +48,7 @@ export async function startE2E(options: { config?: (urls: { hostUrl: string }) =
     },
   });
   const server: Server = await new Promise((resolve) => {
-    const s = gw.app.listen(port, '127.0.0.1', () => resolve(s));
+    const s = createServer(gw.app).listen(port, '127.0.0.1', () => resolve(s));
   });
   const child = await startHostApp({
     OTPGW_URL: gatewayUrl,

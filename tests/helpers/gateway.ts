@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { validate } from '../../src/config/load';
 import { buildGateway, type Gateway } from '../../src/gateway';
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/log/logger';
 
 /** Port of the run-wide redis-server (see global-setup.ts). */
 export function testRedisPort(): number {

@@ -8,7 +8,7 @@ import { itSpendsTheAttemptBudgetExactlyOnce, newId, OTP_OBJECT_FIELDS, useApi }
 // Starting three redis-servers and joining them into a cluster takes a few seconds.
 jest.setTimeout(60_000);
 
-const MISSING = { status: 'error', message: 'The OTP does not exist or has expired.' };
+const MISSING = { status: 'error', code: 'not_found', message: 'The OTP does not exist or has expired.' };
 
 describe('the /api surface on a gateway whose store is a 3-master Redis Cluster', () => {
   let cluster: RedisClusterSetup;

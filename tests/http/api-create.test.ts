@@ -1,6 +1,6 @@
 import { newId, OTP_OBJECT_FIELDS, useApi } from './api-harness';
 
-const MISSING = { status: 'error', message: 'The OTP does not exist or has expired.' };
+const MISSING = { status: 'error', code: 'not_found', message: 'The OTP does not exist or has expired.' };
 
 describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %s store', (store) => {
   const api = useApi(store);
@@ -85,7 +85,7 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
         await api.as.a.delete(`/api/otp/${id}`),
       ]) {
         expect(res.status).toBe(400);
-        expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(/^Invalid `id`|percent-encoding/) });
+        expect(res.body).toEqual({ status: 'error', code: 'invalid_id', message: expect.stringMatching(/^Invalid `id`|percent-encoding/) });
       }
     });
   });
@@ -107,7 +107,7 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
       ['an otp over 64 characters', { otp: long(65) }, /^Invalid `otp` value/],
       ['an otp with a space', { otp: '12 34' }, /^Invalid `otp` value/],
       ['no provider', { provider: '' }, /^`provider` is required/],
-      ['an unknown provider', { provider: 'carrier_pigeon' }, /^Unknown provider\.$/],
+      ['an unknown provider', { provider: 'carrier_pigeon' }, /^Unknown provider: "carrier_pigeon" is not a provider of this gateway\. Enabled providers: hook_flaky, hook_ok, log\.$/],
       ['an address the provider refuses', { provider: 'hook_ok', to: '1234567890123' }, /^Invalid `to` address: .+\.$/],
     ] as [string, Record<string, string>, RegExp][])(
       'refuses a form body with %s, and creates nothing',
@@ -115,7 +115,8 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
         const id = newId('invalid');
         const res = await api.as.a.put(`/api/otp/${id}`, new URLSearchParams({ provider: 'log', to: 'a@example.com', ...fields }).toString());
         expect(res.status).toBe(400);
-        expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(message) });
+        // The field named in data.field is the last one the row sets (`to` for the refused address).
+        expect(res.body).toEqual({ status: 'error', code: 'invalid_field', data: { field: Object.keys(fields).at(-1) }, message: expect.stringMatching(message) });
         expect((await api.as.a.post(`/api/otp/${id}/status`)).body).toEqual(MISSING);
       },
     );
@@ -133,7 +134,7 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
       const id = newId('invalid');
       const res = await api.as.a.put(`/api/otp/${id}`, { provider: 'log', to: 'a@example.com', ...fields });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(message) });
+      expect(res.body).toEqual({ status: 'error', code: 'invalid_field', data: { field: Object.keys(fields)[0] }, message: expect.stringMatching(message) });
       expect((await api.as.a.post(`/api/otp/${id}/status`)).body).toEqual(MISSING);
     });
 
@@ -191,6 +192,7 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
       expect(seconds).toBeGreaterThan(0);
       expect(res.body).toEqual({
         status: 'error',
+        code: 'attempts_exceeded',
         message: `OTP attempts exceeded. Retry after ${seconds} seconds.`,
         data: { ttl_seconds: seconds, attempts: 2, max_attempts: 2 },
       });
@@ -204,6 +206,7 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
       await api.as.a.post(`/api/otp/${id}`, { otp: created.body.data.otp, skip_delete: true }).expect(200);
       const sent = api.hooks.received.length;
       const res = await api.as.a.put(`/api/otp/${id}`, { provider: 'hook_ok', to: '5550004', max_attempts: 2 }).expect(429);
+      expect(res.body.code).toBe('attempts_exceeded');
       expect(res.body.data).toEqual({ ttl_seconds: Number(res.headers['retry-after']), attempts: 2, max_attempts: 2 });
       expect(api.hooks.received.length).toBe(sent);
       // Cancelling first is the way to start over.
@@ -217,6 +220,7 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
         expect((await api.as.a.put(`/api/otp/${id}`, 'provider=log&max_generate=2').expect(200)).body.data.generate).toBe(i);
       }
       const res = await api.as.a.put(`/api/otp/${id}`, 'provider=log&max_generate=2').expect(429);
+      expect(res.body.code).toBe('generate_limit');
       expect(res.body.data).toEqual({ ttl_seconds: Number(res.headers['retry-after']), attempts: 0, max_attempts: 5 });
     });
 
@@ -233,10 +237,14 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
       api.hooks.statusFor.set('/flaky', { status: 500, body: 'upstream-internal-reason-7731' });
       const failed = await api.as.a.put(`/api/otp/${id}`, { provider: 'hook_flaky', to: '5550003' });
       expect(failed.status).toBe(502);
-      expect(failed.body).toEqual({ status: 'error', message: 'Error sending OTP.' });
+      expect(failed.body).toEqual({
+        status: 'error',
+        code: 'delivery_failed',
+        message: 'Error sending OTP: the provider hook_flaky did not accept the message. The OTP is kept: retry in a moment.',
+      });
       expect(failed.text).not.toContain('upstream-internal-reason');
       expect(api.gw.logs.join('')).toContain('upstream-internal-reason-7731');
-      expect((await api.as.a.post(`/api/otp/${id}/status`)).body).toEqual({ status: 'error', message: 'OTP not verified.' });
+      expect((await api.as.a.post(`/api/otp/${id}/status`)).body).toEqual({ status: 'error', code: 'not_verified', message: 'OTP not verified.' });
 
       api.hooks.statusFor.delete('/flaky');
       const retried = await api.as.a.put(`/api/otp/${id}`, { provider: 'hook_flaky', to: '5550003' }).expect(200);

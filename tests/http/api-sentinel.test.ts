@@ -134,7 +134,7 @@ describe('a gateway on Redis Sentinel when no Sentinel answers', () => {
     try {
       const health = await request(gw.app).get('/api/health');
       expect(health.status).toBe(503);
-      expect(health.body).toEqual({ status: 'error', message: expect.stringMatching(/^[A-Z].+\.$/) });
+      expect(health.body).toEqual({ status: 'error', code: 'store_unavailable', message: expect.stringMatching(/^[A-Z].+\.$/) });
       expect((await request(gw.app).put('/api/otp/nobody-000001').set('Authorization', basic(TENANTS.a)).send({ provider: 'log' })).status).toBe(503);
       expect(gw.logs.join('')).toMatch(/redis is not reachable at startup/);
     } finally {

@@ -1,7 +1,7 @@
 import { itSpendsTheAttemptBudgetExactlyOnce, newId, OTP_OBJECT_FIELDS, useApi } from './api-harness';
 
-const MISSING = { status: 'error', message: 'The OTP does not exist or has expired.' };
-const NOT_VERIFIED = { status: 'error', message: 'OTP not verified.' };
+const MISSING = { status: 'error', code: 'not_found', message: 'The OTP does not exist or has expired.' };
+const NOT_VERIFIED = { status: 'error', code: 'not_verified', message: 'OTP not verified.' };
 
 describe.each(['memory', 'redis'] as const)('verifying OTPs through /api on the %s store', (store) => {
   const api = useApi(store);
@@ -21,7 +21,7 @@ describe.each(['memory', 'redis'] as const)('verifying OTPs through /api on the 
       ['a JSON body with an empty otp', { otp: '' }],
     ])('answers %s with 400 "`otp` is empty." and spends no attempt', async (_name, body) => {
       const { id } = await createOtp();
-      expect((await api.as.a.post(`/api/otp/${id}`, body).expect(400)).body).toEqual({ status: 'error', message: '`otp` is empty.' });
+      expect((await api.as.a.post(`/api/otp/${id}`, body).expect(400)).body).toEqual({ status: 'error', code: 'invalid_field', data: { field: 'otp' }, message: '`otp` is empty.' });
       expect((await api.as.a.post(`/api/otp/${id}`, { otp: 'wrong' }).expect(400)).body.data.attempts).toBe(1);
     });
 
@@ -52,7 +52,7 @@ describe.each(['memory', 'redis'] as const)('verifying OTPs through /api on the 
       expect(res.status).toBe(429);
       const seconds = Number(res.headers['retry-after']);
       expect(seconds).toBeGreaterThan(0);
-      expect(res.body).toEqual({ status: 'error', message: `Too many attempts. Please retry after ${seconds} seconds.` });
+      expect(res.body).toEqual({ status: 'error', code: 'attempts_exceeded', message: `Too many attempts. Please retry after ${seconds} seconds.` });
       expect((await api.as.a.post(`/api/otp/${id}/status`)).body).toEqual(NOT_VERIFIED);
     });
 

@@ -36,23 +36,24 @@ describe.each(['memory', 'redis'] as const)('the /api surface on the %s store', 
         const res = await (auth ? test.set('Authorization', auth) : test);
         expect(res.status).toBe(404);
         expect(res.headers['content-type']).toBe(JSON_TYPE);
-        expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(/^There is no API route .+\.$/) });
+        expect(res.body).toEqual({ status: 'error', code: 'no_route', message: expect.stringMatching(/^There is no API route .+\.$/) });
       }
     });
 
     it.each([
-      ['a truncated JSON object', 'application/json', '{"provider": "log",', 400],
-      ['a JSON array', 'application/json', '["log"]', 400],
-      ['a bare JSON string', 'application/json', '"log"', 400],
-      ['JSON in an unsupported charset', 'application/json; charset=latin-9', '{"provider":"log"}', 415],
-    ])('answers %s as the body with a 4xx envelope, never a 500', async (_name, type, body, status) => {
+      ['a truncated JSON object', 'application/json', '{"provider": "log",', 400, 'invalid_body'],
+      ['a JSON array', 'application/json', '["log"]', 400, 'invalid_body'],
+      ['a bare JSON string', 'application/json', '"log"', 400, 'invalid_body'],
+      ['JSON in an unsupported charset', 'application/json; charset=latin-9', '{"provider":"log"}', 415, 'unsupported_media_type'],
+      ['plain text', 'text/plain', 'provider=log', 415, 'unsupported_media_type'],
+    ])('answers %s as the body with a 4xx envelope, never a 500', async (_name, type, body, status, code) => {
       for (const res of [
         await api.as.a.put(`/api/otp/${newId()}`).set('Content-Type', type).send(body),
         await api.as.a.post(`/api/otp/${newId()}`).set('Content-Type', type).send(body),
       ]) {
         expect(res.status).toBe(status);
         expect(res.headers['content-type']).toBe(JSON_TYPE);
-        expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(/^[A-Z].+\.$/) });
+        expect(res.body).toEqual({ status: 'error', code, message: expect.stringMatching(/^[A-Z].+\.$/) });
       }
     });
   });
@@ -84,7 +85,7 @@ describe.each(['memory', 'redis'] as const)('the /api surface on the %s store', 
         expect(res.status).toBe(401);
         expect(res.headers['www-authenticate']).toBe(CHALLENGE);
         expect(res.headers['content-type']).toBe(JSON_TYPE);
-        expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(/^[A-Z].+\.$/) });
+        expect(res.body).toEqual({ status: 'error', code: 'unauthorized', message: expect.stringMatching(/^[A-Z].+\.$/) });
       }
     });
 
@@ -103,7 +104,7 @@ describe.each(['memory', 'redis'] as const)('the /api surface on the %s store', 
       const id = newId('shared');
       const created = await api.as.a.put(`/api/otp/${id}`, { provider: 'log', to: 'a@example.com' }).expect(200);
       const code = created.body.data.otp as string;
-      const missing = { status: 'error', message: 'The OTP does not exist or has expired.' };
+      const missing = { status: 'error', code: 'not_found', message: 'The OTP does not exist or has expired.' };
       expect((await api.as.b.post(`/api/otp/${id}`, { otp: code })).body).toEqual(missing);
       expect((await api.as.b.post(`/api/otp/${id}/status`)).body).toEqual(missing);
       expect((await api.as.b.delete(`/api/otp/${id}/status`)).body).toEqual(missing);
@@ -144,7 +145,7 @@ describe('/api/health when Redis stops answering', () => {
     const down = await request(gw.app).get('/api/health');
     expect(down.status).toBe(503);
     expect(down.headers['content-type']).toBe(JSON_TYPE);
-    expect(down.body).toEqual({ status: 'error', message: expect.stringMatching(/^[A-Z].+\.$/) });
+    expect(down.body).toEqual({ status: 'error', code: 'store_unavailable', message: expect.stringMatching(/^[A-Z].+\.$/) });
 
     const created = await request(gw.app).put('/api/otp/while-down').set('Authorization', basic(TENANTS.a)).send('provider=log');
     expect(created.status).toBe(503);

@@ -100,7 +100,7 @@ describe.each(['memory', 'redis'] as const)('the public pages on the %s store', 
     expect(closed.body).toEqual({ status: 'success', data: { closed: true } });
     const missing = await request(gw.app).get('/otp/nsA/no-such-otp/status');
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ status: 'error', message: 'The OTP does not exist or has expired.' });
+    expect(missing.body).toEqual({ status: 'error', code: 'not_found', message: 'The OTP does not exist or has expired.' });
   });
 
   it('shows the same expired page for an unknown id and for an unknown namespace', async () => {

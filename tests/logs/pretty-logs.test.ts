@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prettyLine } from '../../src/log-pretty';
+import { prettyLine } from '../../src/log/pretty';
 import { CLI, CLI_TEST_TIMEOUT_MS } from '../cli/cli-process';
 import { freePort } from '../helpers/redis-server';
 

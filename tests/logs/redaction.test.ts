@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, redactFields } from '../../src/logger';
+import { createLogger, redactFields } from '../../src/log/logger';
 
 /** A logger whose JSON lines are collected. */
 function capture(): { lines: Record<string, unknown>[]; logger: ReturnType<typeof createLogger> } {

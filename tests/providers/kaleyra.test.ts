@@ -97,7 +97,7 @@ describe('the Kaleyra providers, against a local stand-in for api.kaleyra.io', (
     peer.reply({ status: 400, body: { code: 'E413', message: 'upstream-secret-detail: invalid sender' } });
     const res = await createOtp(gw, `kal-err-${provider.length}`, { provider, to: '+919876543210' });
     expect(res.status).toBe(502);
-    expect(res.body).toEqual({ status: 'error', message: 'Error sending OTP.' });
+    expect(res.body).toEqual({ status: 'error', code: 'delivery_failed', message: expect.stringMatching(/^Error sending OTP: the provider \w+ did not accept the message\./) });
     expect(res.text).not.toContain('upstream-secret-detail');
     const failure = logLines(gw, 'delivery failed').find((l) => l.provider === provider && String(l.err).includes('upstream-secret-detail'));
     expect(failure?.err).toContain('HTTP 400');

@@ -101,7 +101,7 @@ describe('pinpoint_sms, against a local stand-in for the Pinpoint API', () => {
       peer.reply(pinpointAnswer(status, `upstream-secret-${status}: not delivered`));
       const res = await createOtp(gw, `pp-fail-${status.toLowerCase().replace('_', '-')}`, { provider: 'pinpoint_sms', to: '+919876543210' });
       expect(res.status).toBe(502);
-      expect(res.body).toEqual({ status: 'error', message: 'Error sending OTP.' });
+      expect(res.body).toEqual({ status: 'error', code: 'delivery_failed', message: expect.stringMatching(/^Error sending OTP: the provider \w+ did not accept the message\./) });
       expect(res.text).not.toContain('upstream-secret');
       const failure = logLines(gw, 'delivery failed').find((l) => String(l.err).includes(`upstream-secret-${status}`));
       expect(failure?.err).toContain(status);
@@ -148,7 +148,7 @@ describe('pinpoint_sms, against a local stand-in for the Pinpoint API', () => {
     try {
       const res = await createOtp(quick, 'pp-hang-1', { provider: 'pinpoint_sms', to: '+919876543210' });
       expect(res.status).toBe(502);
-      expect(res.body.message).toBe('Error sending OTP.');
+      expect(res.body.message).toMatch(/^Error sending OTP: the provider \w+ did not accept the message\./);
       expect(peer.requests).toHaveLength(1);
       expect(logLines(quick, 'delivery failed').some((l) => /pinpoint \(pinpoint_sms\): (no answer in time|SendMessages timed out after 1000 ms)/.test(String(l.err)))).toBe(true);
     } finally {

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, validate } from '../../src/config/load';
-import { createLogger } from '../../src/logger';
+import { ConfigError } from '../../src/config-fields';
+import { loadConfig, validate } from '../../src/config/load';
+import { createLogger } from '../../src/log/logger';
 import { buildProviders, type ProviderRegistry } from '../../src/providers/registry';
 
 const logger = createLogger({ silent: true });

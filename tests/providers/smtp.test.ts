@@ -147,7 +147,7 @@ describe('smtp, delivering to a real smtp-server', () => {
     await withSmtp({ reject: { code: 550, message: 'mailbox-secret-detail unavailable' } }, {}, async (_peer, gw) => {
       const res = await createOtp(gw, 'mail-5xx-1', { provider: 'smtp', to: 'john@example.com' });
       expect(res.status).toBe(502);
-      expect(res.body).toEqual({ status: 'error', message: 'Error sending OTP.' });
+      expect(res.body).toEqual({ status: 'error', code: 'delivery_failed', message: expect.stringMatching(/^Error sending OTP: the provider \w+ did not accept the message\./) });
       expect(res.text).not.toContain('mailbox-secret-detail');
       const failure = logLines(gw, 'delivery failed').find((l) => String(l.err).includes('mailbox-secret-detail'));
       expect(failure?.err).toContain('550');

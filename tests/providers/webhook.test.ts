@@ -86,7 +86,7 @@ describe('webhook providers, against a local receiver', () => {
     receiver.reply({ status, body: `receiver-secret-${status}: nope` });
     const res = await createOtp(gw, `wh-fail-${status}`, { provider: 'voice', to: 'x-1' });
     expect(res.status).toBe(502);
-    expect(res.body).toEqual({ status: 'error', message: 'Error sending OTP.' });
+    expect(res.body).toEqual({ status: 'error', code: 'delivery_failed', message: expect.stringMatching(/^Error sending OTP: the provider \w+ did not accept the message\./) });
     expect(res.text).not.toContain('receiver-secret');
     const failure = logLines(gw, 'delivery failed').find((l) => String(l.err).includes(`receiver-secret-${status}`));
     expect(failure?.err).toContain(`HTTP ${status}`);

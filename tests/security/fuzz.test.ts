@@ -74,7 +74,7 @@ describe.each(['memory', 'redis'] as const)('fuzzing the gateway on the %s store
         rate_limit: { pages_per_ip: 1_000_000_000 },
       },
     });
-    server = gw.app.listen(0, '127.0.0.1');
+    server = http.createServer(gw.app).listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     port = (server.address() as AddressInfo).port;
   });

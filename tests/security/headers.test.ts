@@ -101,10 +101,12 @@ describe('security headers', () => {
     }
   });
 
-  it('on unknown routes: a plain-text 404 with the same base headers', async () => {
+  it('on unknown routes: the 404 page of the web surface, with its headers', async () => {
     const res = await request(gw.app).get('/nothing/here');
     expect(res.status).toBe(404);
-    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('Page not found');
+    expect(res.headers['cache-control']).toBe('no-store');
     expectCommon(res);
   });
 });

@@ -1,4 +1,5 @@
-import { ConfigError, validate } from '../../src/config/load';
+import { ConfigError } from '../../src/config-fields';
+import { validate } from '../../src/config/load';
 import { invalidProxyEntries } from '../../src/security/trusted-proxies';
 
 describe('app.trusted_proxies', () => {

@@ -11,6 +11,9 @@ export function freshKey(namespace = 'nsA'): OtpKey {
   return { namespace, id: `id-${randomUUID()}` };
 }
 
+/** The budgets a new record gets when its fields set none. */
+export const DEFAULTS = { maxAttempts: 5, maxGenerate: 5 };
+
 /** Fields of a record with the given overrides; `codeDigest` defaults to RIGHT. */
 export function fields(overrides: Partial<OtpFields> = {}): OtpFields {
   return {
@@ -21,6 +24,7 @@ export function fields(overrides: Partial<OtpFields> = {}): OtpFields {
     provider: 'log',
     code: '123456',
     codeDigest: RIGHT,
+    meta: '{}',
     maxAttempts: 3,
     maxGenerate: 3,
     ...overrides,
@@ -33,8 +37,8 @@ export function fields(overrides: Partial<OtpFields> = {}): OtpFields {
  * keeps 22 characters to save memory); it is only ever compared, by `verify`.
  */
 export function fieldsOf(otp: OtpFields): Omit<OtpFields, 'codeDigest'> {
-  const { to, channelDescription, addressDescription, extra, provider, code, maxAttempts, maxGenerate } = otp;
-  return { to, channelDescription, addressDescription, extra, provider, code, maxAttempts, maxGenerate };
+  const { to, channelDescription, addressDescription, extra, provider, code, meta, maxAttempts, maxGenerate } = otp;
+  return { to, channelDescription, addressDescription, extra, provider, code, meta, maxAttempts, maxGenerate };
 }
 
 /** Resolve after `ms` milliseconds (waiting for a real TTL to run out, never to assert a duration). */

@@ -1,5 +1,5 @@
 import { MemoryStore } from '../../src/store/memory-store';
-import { fields, freshKey, recordOf } from './contract-fixtures';
+import { fields, freshKey, recordOf, DEFAULTS } from './contract-fixtures';
 import { runStoreContract } from './store-contract';
 
 describe('the memory store', () => {
@@ -16,7 +16,7 @@ describe('the memory store', () => {
 
     it('keeps a record until the last millisecond of its ttl and forgets it after', async () => {
       const key = freshKey();
-      await store.upsert(key, fields(), 60);
+      await store.upsert(key, fields(), 60, DEFAULTS);
       now += 59_999;
       expect(await store.get(key)).toMatchObject({ ttlSeconds: 1 });
       now += 1;
@@ -26,15 +26,15 @@ describe('the memory store', () => {
 
     it('reports the seconds left, rounded up, and restarts them on regeneration', async () => {
       const key = freshKey();
-      await store.upsert(key, fields(), 300);
+      await store.upsert(key, fields(), 300, DEFAULTS);
       now += 100_500;
       expect((await store.get(key))?.ttlSeconds).toBe(200);
-      expect(recordOf(await store.upsert(key, fields(), 300), 'regenerated').ttlSeconds).toBe(300);
+      expect(recordOf(await store.upsert(key, fields(), 300, DEFAULTS), 'regenerated').ttlSeconds).toBe(300);
     });
 
     it('does not extend the ttl on verify, setAddress or resend', async () => {
       const key = freshKey();
-      await store.upsert(key, fields({ to: '', maxAttempts: 9, maxGenerate: 9 }), 10);
+      await store.upsert(key, fields({ to: '', maxAttempts: 9, maxGenerate: 9 }), 10, DEFAULTS);
       now += 5_000;
       await store.verify(key, 'wrong', { skipDelete: false });
       await store.setAddress(key, 'someone@example.com');
@@ -44,8 +44,8 @@ describe('the memory store', () => {
     });
 
     it('sweeps expired records so they do not hold memory', async () => {
-      await store.upsert(freshKey(), fields(), 1);
-      await store.upsert(freshKey(), fields(), 120);
+      await store.upsert(freshKey(), fields(), 1, DEFAULTS);
+      await store.upsert(freshKey(), fields(), 120, DEFAULTS);
       expect(store.size()).toBe(2);
       now += 1_000;
       expect(store.size()).toBe(1);

@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/log/logger';
 import { RedisStore, type RedisStoreOptions } from '../../src/store/redis-store';
 import { testRedisPort } from '../helpers/gateway';
 

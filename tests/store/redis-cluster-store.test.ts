@@ -5,7 +5,7 @@ import type { OtpKey, StoreEvent } from '../../src/store/store';
 import { redisCli, waitUntil } from '../helpers/redis-processes';
 import { freePort } from '../helpers/redis-server';
 import { startRedisCluster, type RedisClusterSetup } from '../helpers/redis-cluster';
-import { fields, recordOf, RIGHT, sleep, WRONG } from './contract-fixtures';
+import { fields, recordOf, RIGHT, sleep, WRONG, DEFAULTS } from './contract-fixtures';
 import { testStoreOptions } from './redis-admin';
 import { runStoreContract } from './store-contract';
 
@@ -41,8 +41,8 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
     it('spreads the records of many ids over every master, each whole in the slot of its {namespace:id} tag, and runs every script on each', async () => {
       const keys: OtpKey[] = Array.from({ length: 60 }, (_, i) => ({ namespace: i % 2 ? 'nsA' : 'nsB', id: `spread-${i}-${randomUUID()}` }));
       await Promise.all(keys.map(async (key) => {
-        recordOf(await store.upsert(key, fields({ to: '', maxAttempts: 5, maxGenerate: 5 }), 60), 'created');
-        recordOf(await store.upsert(key, fields({ to: '', maxAttempts: 5, maxGenerate: 5 }), 60), 'regenerated');
+        recordOf(await store.upsert(key, fields({ to: '', maxAttempts: 5, maxGenerate: 5 }), 60, DEFAULTS), 'created');
+        recordOf(await store.upsert(key, fields({ to: '', maxAttempts: 5, maxGenerate: 5 }), 60, DEFAULTS), 'regenerated');
         recordOf(await store.verify(key, WRONG, { skipDelete: false }), 'incorrect');
         recordOf(await store.setAddress(key, 'someone@example.com'), 'updated');
         recordOf(await store.resend(key), 'resend');
@@ -51,7 +51,7 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
         expect(await store.takeIfClosed(key)).toMatchObject({ closed: true });
       }));
       // takeIfClosed deleted them: recreate for the placement check, and delete one through DEL.
-      await Promise.all(keys.map((key) => store.upsert(key, fields(), 60)));
+      await Promise.all(keys.map((key) => store.upsert(key, fields(), 60, DEFAULTS)));
       expect(await store.delete(keys[0] as OtpKey)).toBe(true);
 
       const perNode = await Promise.all(cluster.ports.map((port) => keysOnNode(port, prefix)));
@@ -65,7 +65,7 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
 
     it('falls back to EVAL on nodes whose script cache is empty, and carries on', async () => {
       const keys: OtpKey[] = Array.from({ length: 12 }, (_, i) => ({ namespace: 'nsA', id: `flushed-${i}-${randomUUID()}` }));
-      await Promise.all(keys.map((key) => store.upsert(key, fields(), 60)));
+      await Promise.all(keys.map((key) => store.upsert(key, fields(), 60, DEFAULTS)));
       // Like a node that joined after the start, or a primary promoted after a failover.
       for (const port of cluster.ports) expect(await redisCli(port, 'SCRIPT', 'FLUSH')).toBe('OK');
       for (const key of keys) expect(recordOf(await store.verify(key, WRONG, { skipDelete: false }), 'incorrect').attempts).toBe(1);
@@ -107,7 +107,7 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
     try {
       await store.connect();
       await expect(store.ping()).rejects.toMatchObject({ status: 503 });
-      await expect(store.upsert({ namespace: 'nsA', id: 'late-000001' }, fields(), 60)).rejects.toMatchObject({ status: 503 });
+      await expect(store.upsert({ namespace: 'nsA', id: 'late-000001' }, fields(), 60, DEFAULTS)).rejects.toMatchObject({ status: 503 });
       late = await startRedisCluster({
         ports,
         beforeJoin: async () => {
@@ -119,7 +119,7 @@ describe('the Redis store on a 3-master Redis Cluster', () => {
         },
       });
       await waitUntil(() => store.ping().then(() => true, () => false), 10_000, 'the store to connect to the late cluster');
-      recordOf(await store.upsert({ namespace: 'nsA', id: 'late-000001' }, fields(), 60), 'created');
+      recordOf(await store.upsert({ namespace: 'nsA', id: 'late-000001' }, fields(), 60, DEFAULTS), 'created');
     } finally {
       await store.close();
       await late?.stop();

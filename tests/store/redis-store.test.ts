@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisStore } from '../../src/store/redis-store';
 import type { OtpKey } from '../../src/store/store';
-import { fields, freshKey, recordOf, RIGHT, sleep, WRONG } from './contract-fixtures';
+import { fields, freshKey, recordOf, RIGHT, sleep, WRONG, DEFAULTS } from './contract-fixtures';
 import { connectAdmin, connectStore, keysUnder, type AdminClient } from './redis-admin';
 import { runStoreContract } from './store-contract';
 
@@ -27,7 +27,7 @@ describe('the Redis store', () => {
 
     it('stores a record as one hash under {prefix}:{{namespace}:{id}} (a Redis Cluster hash tag)', async () => {
       const key = { namespace: 'nsA', id: `user.42@example:${randomUUID()}` };
-      await store.upsert(key, fields(), 60);
+      await store.upsert(key, fields(), 60, DEFAULTS);
       expect(store.redisKey(key)).toBe(redisKey(key));
       expect(await admin.type(redisKey(key))).toBe('hash');
       expect(await admin.exists(`${PREFIX}:{nsB:${key.id}}`)).toBe(0);
@@ -35,20 +35,20 @@ describe('the Redis store', () => {
 
     it('leaves every key it wrote with a TTL after a full workload', async () => {
       const [a, b, c, d] = [freshKey(), freshKey(), freshKey('nsB'), freshKey()];
-      await store.upsert(a, fields({ maxAttempts: 9, maxGenerate: 9 }), 60);
-      await store.upsert(a, fields({ maxAttempts: 9, maxGenerate: 9 }), 120);
+      await store.upsert(a, fields({ maxAttempts: 9, maxGenerate: 9 }), 60, DEFAULTS);
+      await store.upsert(a, fields({ maxAttempts: 9, maxGenerate: 9 }), 120, DEFAULTS);
       await store.verify(a, WRONG, { skipDelete: false });
       await store.resend(a);
       await store.verify(a, RIGHT, { skipDelete: true });
       await store.get(a);
       await store.takeIfClosed(a);
-      await store.upsert(b, fields({ to: '' }), 60);
+      await store.upsert(b, fields({ to: '' }), 60, DEFAULTS);
       await store.setAddress(b, 'later@example.com');
       await store.takeIfClosed(b);
-      await store.upsert(c, fields(), 60);
+      await store.upsert(c, fields(), 60, DEFAULTS);
       await store.verify(c, RIGHT, { skipDelete: true });
       await store.verify(c, RIGHT, { skipDelete: true });
-      await store.upsert(d, fields(), 60);
+      await store.upsert(d, fields(), 60, DEFAULTS);
       await store.delete(d);
 
       // The whole prefix: this workload plus whatever the contract suite left behind.
@@ -62,14 +62,14 @@ describe('the Redis store', () => {
 
     it('never recreates a deleted key', async () => {
       const key = freshKey();
-      await store.upsert(key, fields({ to: '' }), 60);
+      await store.upsert(key, fields({ to: '' }), 60, DEFAULTS);
       await store.delete(key);
       await expectNoStepRecreates(key);
     });
 
     it('never recreates an expired key', async () => {
       const key = freshKey();
-      await store.upsert(key, fields({ to: '' }), 60);
+      await store.upsert(key, fields({ to: '' }), 60, DEFAULTS);
       // Let Redis expire it now rather than waiting a whole second.
       await admin.pExpire(redisKey(key), 1);
       await sleep(20);
@@ -78,18 +78,18 @@ describe('the Redis store', () => {
 
     it('never recreates a key deleted by a successful verification', async () => {
       const key = freshKey();
-      await store.upsert(key, fields(), 60);
+      await store.upsert(key, fields(), 60, DEFAULTS);
       recordOf(await store.verify(key, RIGHT, { skipDelete: false }), 'verified');
       await expectNoStepRecreates(key);
     });
 
     it('reloads its scripts after SCRIPT FLUSH (NOSCRIPT) and carries on', async () => {
       const key = freshKey();
-      await store.upsert(key, fields(), 60);
+      await store.upsert(key, fields(), 60, DEFAULTS);
       await admin.scriptFlush();
       expect(recordOf(await store.verify(key, WRONG, { skipDelete: false }), 'incorrect').attempts).toBe(1);
       await admin.scriptFlush();
-      recordOf(await store.upsert(key, fields(), 60), 'regenerated');
+      recordOf(await store.upsert(key, fields(), 60, DEFAULTS), 'regenerated');
       expect(recordOf(await store.verify(key, RIGHT, { skipDelete: false }), 'verified').attempts).toBe(2);
     });
 

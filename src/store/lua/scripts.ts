@@ -20,23 +20,27 @@ end
 `;
 
 /**
- * KEYS[1] record; ARGV[1] ttl ms; ARGV[2] the new max attempts; ARGV[3..] field/value pairs to set.
+ * KEYS[1] record; ARGV[1] ttl ms; ARGV[2] / ARGV[3] max attempts asked for ('' = keep the
+ * record's, or ARGV[4] on a new record); ARGV[4] / ARGV[5] the defaults; ARGV[6..] field/value pairs.
  * A regeneration that would leave no attempt (a code nobody could verify) is refused as locked.
  */
 export const UPSERT = `${IS_LOCKED}
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 1 then
-  if is_locked(key) or tonumber(redis.call('HGET', key, 'a')) >= tonumber(ARGV[2]) then return answer('locked', key) end
+  local ma = ARGV[2] ~= '' and ARGV[2] or redis.call('HGET', key, 'ma')
+  if is_locked(key) or tonumber(redis.call('HGET', key, 'a')) >= tonumber(ma) then return answer('locked', key) end
   -- Optional fields are stored only when set (memory per OTP): clear the old ones first.
-  redis.call('HDEL', key, 'to', 'cd', 'ad', 'x')
-  redis.call('HSET', key, unpack(ARGV, 3))
+  redis.call('HDEL', key, 'to', 'cd', 'ad', 'x', 'm')
+  redis.call('HSET', key, unpack(ARGV, 6))
+  if ARGV[2] ~= '' then redis.call('HSET', key, 'ma', ARGV[2]) end
+  if ARGV[3] ~= '' then redis.call('HSET', key, 'mg', ARGV[3]) end
   redis.call('HSET', key, 'cl', '0')
   redis.call('HINCRBY', key, 'g', 1)
   redis.call('PEXPIRE', key, ARGV[1])
   return answer('regenerated', key)
 end
-redis.call('HSET', key, unpack(ARGV, 3))
-redis.call('HSET', key, 'a', 0, 'g', 1, 'cl', '0')
+redis.call('HSET', key, unpack(ARGV, 6))
+redis.call('HSET', key, 'a', 0, 'g', 1, 'cl', '0', 'ma', ARGV[2] ~= '' and ARGV[2] or ARGV[4], 'mg', ARGV[3] ~= '' and ARGV[3] or ARGV[5])
 redis.call('PEXPIRE', key, ARGV[1])
 return answer('created', key)
 `;
@@ -91,4 +95,11 @@ if redis.call('HGET', key, 'cl') == '1' then return answer('closed', key) end
 if is_locked(key) then return answer('locked', key) end
 redis.call('HINCRBY', key, 'g', 1)
 return answer('resend', key)
+`;
+
+/** KEYS[1] record; ARGV[1] the provider that accepted the last message. HSET on an existing key keeps its TTL. */
+export const RECORD_DELIVERY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
+redis.call('HSET', KEYS[1], 'dv', ARGV[1])
+return {'updated'}
 `;

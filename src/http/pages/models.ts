@@ -1,6 +1,6 @@
-import type { OtpView } from '../providers/provider';
-import type { EnabledProvider } from '../providers/registry';
-import { maskAddress } from './page-mask';
+import type { Channel, ChannelLabels } from '../../otp/channels';
+import type { Otp } from '../../otp/types';
+import { maskAddress } from './mask';
 
 /** Branding and URL settings every page needs. */
 export interface PageBrand {
@@ -23,22 +23,17 @@ export interface PageContext {
   target: string;
 }
 
-/** Labels of the channel of an OTP; generic ones when its provider is no longer enabled. */
-interface ChannelLabels {
-  channel: string;
-  addressName: string;
-  channelDescription: string;
-  addressDescription: string;
-}
+/** Labels of a channel that is no longer enabled (its OTPs may still be open). */
+const GENERIC_LABELS: ChannelLabels = {
+  channelName: 'Address',
+  addressName: 'Address',
+  channelDescription: 'We have sent you a verification code. Enter it below.',
+  addressDescription: 'Enter the address to send the verification code to.',
+};
 
-function labels(enabled: EnabledProvider | undefined): ChannelLabels {
-  const p = enabled?.provider;
-  return {
-    channel: p?.channelName ?? 'Address',
-    addressName: p?.addressName ?? 'Address',
-    channelDescription: p?.channelDescription ?? 'We have sent you a verification code. Enter it below.',
-    addressDescription: p?.addressDescription ?? 'Enter the address to send the verification code to.',
-  };
+/** The labels of an OTP's channel; generic ones when its provider is no longer enabled. */
+export function labelsOf(channel: Channel | undefined): ChannelLabels {
+  return channel?.labels ?? GENERIC_LABELS;
 }
 
 /** The page URL of an OTP (path only), keeping the popup parameters. */
@@ -74,12 +69,11 @@ export interface CodePageState {
 }
 
 /** Model of views/otp.njk. */
-export function codePageModel(ctx: PageContext, otp: OtpView, enabled: EnabledProvider | undefined, state: CodePageState): object {
-  const l = labels(enabled);
+export function codePageModel(ctx: PageContext, otp: Otp, l: ChannelLabels, state: CodePageState): object {
   const confirm = state.prefill !== undefined;
   return {
-    ...common(ctx, confirm ? 'Confirm verification' : `${l.channel} verification`),
-    heading: confirm ? 'Confirm verification' : `${l.channel} verification`,
+    ...common(ctx, confirm ? 'Confirm verification' : `${l.channelName} verification`),
+    heading: confirm ? 'Confirm verification' : `${l.channelName} verification`,
     description: confirm
       ? 'You opened the link from your message. Check the code and confirm to finish verifying.'
       : otp.channel_description || l.channelDescription,
@@ -102,15 +96,15 @@ export function codePageModel(ctx: PageContext, otp: OtpView, enabled: EnabledPr
 }
 
 /** Model of views/address.njk. */
-export function addressPageModel(ctx: PageContext, otp: OtpView, enabled: EnabledProvider | undefined, state: { error?: string; value?: string }): object {
-  const l = labels(enabled);
+export function addressPageModel(ctx: PageContext, otp: Otp, channel: Channel | undefined, state: { error?: string; value?: string }): object {
+  const l = labelsOf(channel);
   return {
-    ...common(ctx, `${l.channel} verification`),
-    heading: `${l.channel} verification`,
+    ...common(ctx, `${l.channelName} verification`),
+    heading: `${l.channelName} verification`,
     description: otp.address_description || l.addressDescription,
     addressName: l.addressName,
-    maxLength: enabled?.provider.maxAddressLength ?? 256,
-    inputType: l.channel === 'E-mail' ? 'email' : /phone|sms|whatsapp/i.test(`${l.channel} ${l.addressName}`) ? 'tel' : 'text',
+    maxLength: channel?.maxAddressLength ?? 256,
+    inputType: l.channelName === 'E-mail' ? 'email' : /phone|sms|whatsapp/i.test(`${l.channelName} ${l.addressName}`) ? 'tel' : 'text',
     action: pagePath(ctx, '/address'),
     value: state.value ?? '',
     error: state.error ?? '',
@@ -118,7 +112,7 @@ export function addressPageModel(ctx: PageContext, otp: OtpView, enabled: Enable
 }
 
 /** The end states shown on the message page. */
-export type MessageKind = 'expired' | 'locked' | 'verified' | 'error' | 'not_allowed';
+export type MessageKind = 'expired' | 'locked' | 'verified' | 'error' | 'not_allowed' | 'not_found';
 
 const MESSAGES: Record<MessageKind, { heading: string; text: string; tone: 'ok' | 'bad' | 'neutral' }> = {
   expired: { heading: 'This link has expired', text: 'The verification does not exist or has expired. Go back and start again to get a new code.', tone: 'neutral' },
@@ -126,6 +120,7 @@ const MESSAGES: Record<MessageKind, { heading: string; text: string; tone: 'ok' 
   verified: { heading: 'Verified', text: 'Thank you. Your address has been verified.', tone: 'ok' },
   error: { heading: 'Something went wrong', text: 'We could not complete the request. Please try again in a moment.', tone: 'bad' },
   not_allowed: { heading: 'Please slow down', text: 'Too many requests. Please wait a minute and try again.', tone: 'bad' },
+  not_found: { heading: 'Page not found', text: 'There is nothing at this address. Check the link you followed.', tone: 'neutral' },
 };
 
 /** Model of views/message.njk; a verified page carries what page.js posts to the host page. */

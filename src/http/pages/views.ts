@@ -1,7 +1,7 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
-import { isSingleExecutable, readPackagedText } from '../assets';
-import { PACKAGE_ROOT } from '../paths';
+import { isSingleExecutable, readPackagedText } from '../../assets';
+import { PACKAGE_ROOT } from '../../paths';
 
 /** Where the page templates live (views/ at the package root). */
 export const VIEWS_DIR = path.join(PACKAGE_ROOT, 'views');

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { currentRequestId } from './http/request-context';
-import { prettyDestination } from './log-pretty';
+import { currentRequestId } from './request-context';
+import { prettyDestination } from './pretty';
 
 /** The logger type used across the gateway. */
 export type Logger = pino.Logger;

@@ -1,9 +1,23 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import express, { type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { isSingleExecutable, readPackagedBytes } from '../assets';
-import { STATIC_DIR } from './views';
+import { STATIC_DIR } from './pages/views';
+import { assetHeaders } from '../security/headers';
+
+/** The asset surface, /static: only scripts, styles and images, readable by host pages on any origin. */
+export function staticAssets(): Router {
+  const router = Router();
+  router.use(assetHeaders);
+  router.use((req, res, next) => {
+    if (!/^\/[A-Za-z0-9_-]+\.(js|css|svg|png|ico)$/.test(req.path)) return void res.status(404).type('text').send('Not found.');
+    next();
+  });
+  router.use(staticFiles());
+  router.use((_req, res) => void res.status(404).type('text').send('Not found.'));
+  return router;
+}
 
 /**
  * The files of /static: express.static over static/ on disk; in the single
@@ -11,7 +25,7 @@ import { STATIC_DIR } from './views';
  * cache, ETag, conditional GET), since there is no folder to serve from.
  * The caller has already checked that the path is one flat file name.
  */
-export function staticFiles(): RequestHandler {
+function staticFiles(): RequestHandler {
   if (!isSingleExecutable()) return express.static(STATIC_DIR, { index: false, fallthrough: true, maxAge: '1h', etag: true });
   // The executable's own modification time stands for "when these files were packaged".
   const packagedAt = new Date(Math.floor(statSync(process.execPath).mtimeMs / 1000) * 1000).toUTCString();

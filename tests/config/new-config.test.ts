@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load';
-import { newConfigText } from '../../src/security/new-config';
+import { newConfigText } from '../../src/config/new-config';
 
 function load(text: string): ReturnType<typeof loadConfig> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-new-config-'));

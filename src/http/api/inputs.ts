@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { invalidInput } from '../errors';
-import { jsonTooDeep, MAX_JSON_DEPTH } from '../security/json-depth';
-import type { CreateRequest } from '../otp/service';
+import { AppError, invalidField } from '../../errors';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../security/json-depth';
+import { isValidId, MAX_CODE_LENGTH } from '../../otp/ids';
+import type { CreateRequest } from '../../otp/types';
 
 /**
  * Validation of API request bodies and ids. Bodies arrive as form fields
@@ -9,20 +10,11 @@ import type { CreateRequest } from '../otp/service';
  * checks, and each failure is a 400 with a sentence that says what to fix.
  */
 
-const ID = /^[A-Za-z0-9\-_.:@]{6,128}$/;
-
-/** Longest code a caller may set or a user may type. */
-export const MAX_CODE_LENGTH = 64;
-
-/** True when `id` is 6-128 characters of A-Z a-z 0-9 - _ . : @ (the API and the pages accept the same ids). */
-export function isValidId(id: string): boolean {
-  return ID.test(id);
-}
 
 /** Throw 400 unless `id` is 6-128 characters of A-Z a-z 0-9 - _ . : @. */
 export function checkId(id: string): string {
   if (!isValidId(id)) {
-    throw invalidInput('Invalid `id`: use 6 to 128 characters of A-Z a-z 0-9 - _ . : @.');
+    throw new AppError('invalid_id', 'Invalid `id`: use 6 to 128 characters of A-Z a-z 0-9 - _ . : @.');
   }
   return id;
 }
@@ -34,7 +26,7 @@ export function bodyOf(body: unknown): Body {
   if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body))) {
     return (body ?? {}) as Body;
   }
-  throw invalidInput('The request body must be a JSON object or form fields.');
+  throw new AppError('invalid_body', 'The request body must be a JSON object or form fields.');
 }
 
 /** One optional string field, at most `max` characters. */
@@ -42,8 +34,8 @@ function optionalText(body: Body, name: string, max: number): string | undefined
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value !== 'string') throw invalidInput(`Invalid \`${name}\` value: send it once, as text.`);
-  if (value.length > max) throw invalidInput(`Invalid \`${name}\` value: must be at most ${max} characters.`);
+  if (typeof value !== 'string') throw invalidField(name, `Invalid \`${name}\` value: send it once, as text.`);
+  if (value.length > max) throw invalidField(name, `Invalid \`${name}\` value: must be at most ${max} characters.`);
   return value;
 }
 
@@ -56,7 +48,7 @@ function optionalInt(body: Body, name: string, min: number, max: number, unit = 
   if (value === undefined || value === null || value === '') return undefined;
   const parsed = wholeNumber.safeParse(value);
   if (!parsed.success || parsed.data < min || parsed.data > max) {
-    throw invalidInput(`Invalid \`${name}\` value: must be a whole number${unit} between ${min} and ${max}.`);
+    throw invalidField(name, `Invalid \`${name}\` value: must be a whole number${unit} between ${min} and ${max}.`);
   }
   return parsed.data;
 }
@@ -67,10 +59,10 @@ const MAX_BUDGET = 1_000_000_000;
 export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateRequest {
   const body = bodyOf(rawBody);
   const provider = optionalText(body, 'provider', 128);
-  if (!provider) throw invalidInput('`provider` is required: the id of an enabled provider (see GET /api/providers).');
+  if (!provider) throw invalidField('provider', '`provider` is required: the id of an enabled provider (see GET /api/providers).');
   const otp = optionalText(body, 'otp', MAX_CODE_LENGTH);
   if (otp !== undefined && otp !== '' && !/^[\x21-\x7e]+$/.test(otp)) {
-    throw invalidInput('Invalid `otp` value: use 1 to 64 printable ASCII characters without spaces.');
+    throw invalidField('otp', 'Invalid `otp` value: use 1 to 64 printable ASCII characters without spaces.');
   }
   return {
     provider,
@@ -88,16 +80,16 @@ export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateReques
 function parseExtra(value: unknown, isJson: boolean): unknown {
   if (value === undefined || value === '') return {};
   const parsed = isJson ? value : parseExtraText(value);
-  if (jsonTooDeep(parsed)) throw invalidInput(`Invalid \`extra\` value: it nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  if (jsonTooDeep(parsed)) throw invalidField('extra', `Invalid \`extra\` value: it nests deeper than ${MAX_JSON_DEPTH} levels.`);
   return parsed;
 }
 
 function parseExtraText(value: unknown): unknown {
-  if (typeof value !== 'string') throw invalidInput('Invalid JSON in `extra`: send it once, as JSON-encoded text.');
+  if (typeof value !== 'string') throw invalidField('extra', 'Invalid JSON in `extra`: send it once, as JSON-encoded text.');
   try {
     return JSON.parse(value);
   } catch (err) {
-    throw invalidInput(`Invalid JSON in \`extra\`: ${err instanceof Error ? err.message : 'cannot parse it'}.`);
+    throw invalidField('extra', `Invalid JSON in \`extra\`: ${err instanceof Error ? err.message : 'cannot parse it'}.`);
   }
 }
 
@@ -105,10 +97,10 @@ function parseExtraText(value: unknown): unknown {
 export function parseVerifyBody(rawBody: unknown): { otp: string; skipDelete: boolean } {
   const body = bodyOf(rawBody);
   const otp = optionalText(body, 'otp', MAX_CODE_LENGTH);
-  if (!otp) throw invalidInput('`otp` is empty.');
+  if (!otp) throw invalidField('otp', '`otp` is empty.');
   const action = optionalText(body, 'action', 16);
   if (action !== undefined && action !== '' && action !== 'check') {
-    throw invalidInput('Invalid `action` value: the only action of this route is `check`.');
+    throw invalidField('action', 'Invalid `action` value: the only action of this route is `check`.');
   }
   return { otp, skipDelete: parseBoolean(body.skip_delete, 'skip_delete') };
 }
@@ -122,5 +114,5 @@ export function parseBoolean(value: unknown, name: string): boolean {
     if (v === 'true' || v === '1') return true;
     if (v === 'false' || v === '0') return false;
   }
-  throw invalidInput(`Invalid \`${name}\` value: use true, false, 1 or 0.`);
+  throw invalidField(name, `Invalid \`${name}\` value: use true, false, 1 or 0.`);
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
 /**
+ * The vocabulary of configuration, shared by every part that declares keys
+ * (the config schema, each provider's table, rate limits, metrics): field
+ * validators, `host:port` parsing, and the error a bad config raises.
+ *
  * Field validators for the config schema. Each accepts what a Go otpgateway
  * config or an environment variable may hold (strings for ports, Go duration
  * strings, numbers as seconds) and, when wrong, says what it expected and what
@@ -139,4 +143,27 @@ export function parseGoDuration(input: string): number | undefined {
     matched = part.lastIndex;
   }
   return matched === s.length && matched > 0 ? total : undefined;
+}
+
+/** A config that cannot be used: one line per problem, each naming the dotted key. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  /** Non-fatal remarks found on the way (unknown keys often explain a problem). */
+  readonly warnings: string[];
+  constructor(problems: string[], warnings: string[] = []) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+    this.warnings = warnings;
+  }
+}
+
+/** Split "host:port" (":9000" means every interface); undefined when malformed. */
+export function parseAddress(address: string): { host: string; port: number } | undefined {
+  const m = /^(.*):(\d{1,5})$/.exec(address.trim());
+  if (!m) return undefined;
+  const portNumber = Number(m[2]);
+  if (portNumber > 65535) return undefined; // 0 = any free port (tests)
+  const host = (m[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  return { host: host || '0.0.0.0', port: portNumber };
 }

@@ -1,0 +1,45 @@
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from '../log/logger';
+import type { OtpService } from '../otp/service';
+import { pageHeaders } from '../security/headers';
+import type { PageSettings } from './pages/flow';
+import { pageRoutes } from './pages/routes';
+import { staticAssets } from './static-assets';
+
+/** What the browser-facing surfaces are built from. */
+export interface WebDeps {
+  service: OtpService;
+  logger: Logger;
+  pages: PageSettings;
+  /** Run before every page load and form POST (the per-client rate limit). */
+  pageGuards: readonly RequestHandler[];
+  /** `app.trusted_proxies`: addresses/CIDRs whose X-Forwarded-For is believed (client IP for rate limits). */
+  trustedProxies: readonly string[];
+  /** Told of every answer: a fixed route label (`page`, `static`), the status and the seconds it took. */
+  observe?: (route: string, status: number, seconds: number) => void;
+}
+
+/**
+ * The Express app of the browser-facing surfaces: `/static` (otp.js, styles)
+ * and the public pages, each with its own headers and its own answer for
+ * anything it does not know. `/api` never reaches it (app.ts).
+ */
+export function createWebApp(deps: WebDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('trust proxy', deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false);
+  if (deps.observe) app.use(observe(deps.observe));
+  app.use('/static', staticAssets());
+  app.use(pageHeaders, pageRoutes({ service: deps.service, logger: deps.logger, settings: deps.pages, guards: deps.pageGuards }));
+  return app;
+}
+
+function observe(record: NonNullable<WebDeps['observe']>): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const route = req.path.startsWith('/static/') ? 'static' : 'page';
+    res.once('finish', () => record(route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    next();
+  };
+}

@@ -1,0 +1,59 @@
+import type { CreatedOtp } from './types';
+
+/**
+ * What the core needs of a delivery channel: a provider, or a route of
+ * providers (routing.md). The core declares it and the providers implement
+ * it, so the core never depends on a provider.
+ */
+
+/** How the pages present a channel. */
+export interface ChannelLabels {
+  /** "E-mail", "SMS", "WhatsApp", "Phone call". */
+  channelName: string;
+  /** Label of the address input: "E-mail ID", "Mobile number". */
+  addressName: string;
+  /** Default help text on the code page. */
+  channelDescription: string;
+  /** Default help text on the address page. */
+  addressDescription: string;
+}
+
+/** Result of validating an address: the normalised address, or why it is invalid. */
+export type AddressCheck = { ok: true; address: string } | { ok: false; reason: string };
+
+/** One message to deliver: the OTP with its code, the normalised address and the one-click link. */
+export interface Delivery {
+  otp: CreatedOtp;
+  to: string;
+  /** The code page with the code filled in (`otp_url` in templates). */
+  otpUrl: string;
+}
+
+/** What a successful delivery reports. */
+export interface DeliveryReceipt {
+  /** The provider that accepted the message. */
+  via: string;
+}
+
+/** A delivery channel as the core uses it. */
+export interface Channel {
+  /** The id clients send as `provider`. */
+  readonly id: string;
+  readonly labels: ChannelLabels;
+  /** Digits of generated codes. */
+  readonly otpLength: number;
+  readonly maxAddressLength: number;
+  /** Normalise `to` or say why it is not a valid address for this channel. */
+  validateAddress(to: string): AddressCheck;
+  /** Render the message and hand it to the upstream; rejects with the upstream's reason. */
+  deliver(delivery: Delivery): Promise<DeliveryReceipt>;
+}
+
+/** Every channel clients may name, by id. */
+export interface Channels {
+  /** Sorted ids of the enabled channels (GET /api/providers). */
+  readonly ids: readonly string[];
+  get(id: string): Channel | undefined;
+  /** True when `id` names a provider of the gateway that is configured but disabled (for error messages). */
+  isDisabled(id: string): boolean;
+}

@@ -1,0 +1,49 @@
+import { deliveryFailed, errorMessage } from '../errors';
+import type { Logger } from '../log/logger';
+import { redactCode } from './redact';
+import type { Channel, DeliveryReceipt } from './channels';
+import type { OtpEvent } from './events';
+import type { CreatedOtp } from './types';
+import { pageUrl } from './view';
+
+/** Called before each delivery with the namespace, the channel and the normalised address; throws (e.g. a 429) to refuse it. */
+export type SendGuard = (namespace: string, channel: Channel, address: string) => Promise<void>;
+
+/** What sending needs from the service. */
+export interface SenderDeps {
+  rootUrl: string;
+  guards: readonly SendGuard[];
+  logger: Logger;
+  emit(event: OtpEvent): void;
+}
+
+/**
+ * One delivery of a code: the send guards (rate limits) first, then the
+ * channel renders and delivers. A failure is logged with the upstream's reason
+ * (the code cut out) and answered with a 502 that names the channel, never the reason.
+ */
+export function createSender(deps: SenderDeps): { send(channel: Channel, otp: CreatedOtp, to: string): Promise<DeliveryReceipt> } {
+  return {
+    async send(channel, otp, to) {
+      for (const guard of deps.guards) await guard(otp.namespace, channel, to);
+      const otpUrl = `${pageUrl(deps.rootUrl, otp.namespace, otp.id)}?action=check&otp=${encodeURIComponent(otp.otp)}`;
+      const started = performance.now();
+      try {
+        const receipt = await channel.deliver({ otp, to, otpUrl });
+        deps.emit({ type: 'otp.sent', otp: withoutCode(otp), provider: receipt.via, seconds: (performance.now() - started) / 1000 });
+        return receipt;
+      } catch (err) {
+        const reason = redactCode(errorMessage(err), otp.otp);
+        deps.emit({ type: 'otp.delivery_failed', otp: withoutCode(otp), provider: channel.id, seconds: (performance.now() - started) / 1000, reason });
+        deps.logger.error({ provider: channel.id, namespace: otp.namespace, id: otp.id, err: reason }, 'delivery failed');
+        throw deliveryFailed(channel.id);
+      }
+    },
+  };
+}
+
+/** The OTP without its code: events never carry it. */
+function withoutCode(otp: CreatedOtp): Omit<CreatedOtp, 'otp'> {
+  const { otp: _code, ...rest } = otp;
+  return rest;
+}

@@ -1,0 +1,67 @@
+/**
+ * The OTP as the gateway's clients see it (api.md "The OTP object"): the one
+ * definition of the wire shape, used by the core, the providers (webhooks
+ * forward it) and the Node client. Field names are the wire's own snake_case.
+ * This file imports nothing: the client ships its declarations.
+ */
+
+/** An OTP as the API returns it (the code itself is never included, except in `CreatedOtp`). */
+export interface Otp {
+  namespace: string;
+  id: string;
+  /** The address being verified; empty when the built-in address page still has to ask for it. */
+  to: string;
+  channel_description: string;
+  address_description: string;
+  /** Whatever JSON value the creator attached; `{}` when none. */
+  extra: unknown;
+  /** The provider (or route) the caller chose. */
+  provider: string;
+  max_attempts: number;
+  attempts: number;
+  max_generate: number;
+  generate: number;
+  /** True once the right code was entered. */
+  closed: boolean;
+  /** Seconds left before the record expires. */
+  ttl: number;
+  /** The gateway's built-in verification page for this OTP. */
+  url: string;
+}
+
+/** The answer to a create, and what a message carries: the OTP plus its code. */
+export interface CreatedOtp extends Otp {
+  otp: string;
+}
+
+
+/**
+ * The OTP's own attributes given at create time and stored with it (as one
+ * JSON text the store does not read). A feature that needs to remember
+ * something per OTP adds its key here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface OtpMeta {}
+
+/** A create/regenerate request, already validated for shape by the HTTP layer. */
+export interface CreateRequest {
+  provider: string;
+  to: string;
+  channelDescription: string;
+  addressDescription: string;
+  /** Caller-chosen code; a random one of the provider's length when absent. */
+  otp?: string;
+  ttlSeconds?: number;
+  maxAttempts?: number;
+  maxGenerate?: number;
+  extra: unknown;
+  /** Attributes stored with the OTP (see OtpMeta). */
+  meta?: OtpMeta;
+}
+
+/** An OTP as the pages see it: no code, only its length and whether it is all digits. */
+export interface PageOtp {
+  otp: Otp;
+  codeLength: number;
+  numeric: boolean;
+}
