@@ -3,9 +3,9 @@ import type { Channels } from '../otp/channels';
 import type { Logger } from '../log/logger';
 import type { LanguageDefaults } from '../i18n/choose';
 import { singleTemplate, type TemplateSet } from '../templates/localized';
-import { compileMessageTemplate, TemplateError } from '../templates/render';
+import { compileMessageTemplate, TemplateError, type MessageTemplate } from '../templates/render';
 import { providerChannel } from './channel';
-import { readTemplateFiles } from './template-files';
+import { readTemplateFiles, type TemplateFiles } from './template-files';
 import { PROVIDER_KIND_IDS, PROVIDER_KINDS, WEBHOOK_KIND, type ProviderKindId, type ProviderKindTables, type TableOf } from './kinds';
 import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
 import { errorMessage } from '../errors';
@@ -99,7 +99,7 @@ function buildOne<C extends CommonProviderConfig>(key: string, id: string, kind:
     return setupProblem(key, err);
   }
   try {
-    const compile = (body: string, name = key): ReturnType<typeof compileMessageTemplate> =>
+    const compile = (body: string, name = key): MessageTemplate =>
       compileMessageTemplate({ subject: table.subject || provider.defaultSubject, body, html: provider.bodyFormat === 'html', name });
     const templates: TemplateSet = table.template ? compileFiles(readTemplateFiles(table.template, options.baseDirs), compile) : singleTemplate('built-in', compile(provider.defaultTemplate));
     return providerChannel(provider, templates, options.languages ?? { app: 'en', namespaces: new Map() });
@@ -117,7 +117,7 @@ function setupProblem(key: string, err: unknown): string {
 }
 
 /** Compile a template file and its language variants; a variant that does not compile is named in the error. */
-function compileFiles(files: ReturnType<typeof readTemplateFiles>, compile: (body: string, name?: string) => ReturnType<typeof compileMessageTemplate>): TemplateSet {
+function compileFiles(files: TemplateFiles, compile: (body: string, name?: string) => MessageTemplate): TemplateSet {
   const variants = new Map([...files.variants].map(([tag, v]) => {
     try {
       return [tag, { name: v.name, template: compile(v.body, v.name) }] as const;
