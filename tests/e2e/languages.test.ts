@@ -87,5 +87,14 @@ describe('the pages and the modal in other languages', () => {
     expect(await open(undefined, 'de-AT')).toEqual({ close: 'Verifizierung schließen', title: 'Verifizierung', dir: 'ltr' });
     expect(await open(undefined, 'pt')).toEqual(expect.objectContaining({ close: 'Fechar a verificação' }));
     expect(await open('ja', 'sv')).toEqual(expect.objectContaining({ close: 'Close verification' }));
+    // The Promise form takes the options in place of the callbacks.
+    const promised = await page.evaluate(async (ns) => {
+      const w = window as unknown as { OTPGateway: (ns: string, id: string, options: { lang: string }) => Promise<unknown> & { close(): void } };
+      const modal = w.OTPGateway(ns, 'lang-modal-01', { lang: 'fr' });
+      const close = document.querySelector('.otpgw-close')?.getAttribute('aria-label');
+      modal.close();
+      return { close, outcome: await modal.then(() => 'finished', () => 'cancelled') };
+    }, ns);
+    expect(promised).toEqual({ close: 'Fermer la vérification', outcome: 'cancelled' });
   });
 });
