@@ -39,6 +39,7 @@ COPY --from=build /app/dist/src ./dist/src
 COPY templates ./templates
 COPY views ./views
 COPY static ./static
+COPY locales ./locales
 COPY docker/config.toml /etc/otpgateway/config.toml
 # The files stay root-owned, read-only to the server, which runs as `node` (uid 1000).
 USER node

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build:binary`: one self-contained executable, dist/otpgateway (a Node single executable
 // application). The CLI and every dependency are bundled by esbuild into one CommonJS file; views/,
-// static/, templates/, config.sample.toml and the version are packaged as SEA assets, read through
+// static/, templates/, locales/, config.sample.toml and the version are packaged as SEA assets, read through
 // src/assets.ts. The result runs with no node_modules and no repository beside it.
 // Work files go to dist/sea/. Needs the node that runs this script to be >= 20.12 (SEA assets).
 const { spawnSync } = require('node:child_process');
@@ -14,7 +14,7 @@ const WINDOWS = process.platform === 'win32';
 const OUTPUT = path.join(ROOT, 'dist', WINDOWS ? 'otpgateway.exe' : 'otpgateway');
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 // Folders whose every file the gateway may read at run time (src/assets.ts keys are these relative paths).
-const PACKAGED_DIRS = ['views', 'static', 'templates'];
+const PACKAGED_DIRS = ['views', 'static', 'templates', 'locales'];
 const PACKAGED_FILES = ['config.sample.toml'];
 
 async function main() {
@@ -97,6 +97,10 @@ function assets() {
   const manifest = path.join(WORK, 'package.json');
   fs.writeFileSync(manifest, `${JSON.stringify({ name, version })}\n`);
   list['package.json'] = manifest;
+  // node:sea has no way to list assets before node 24: src/assets.ts listPackaged() reads this list instead.
+  const index = path.join(WORK, 'packaged-files.json');
+  fs.writeFileSync(index, `${JSON.stringify(Object.keys(list).sort())}\n`);
+  list['packaged-files.json'] = index;
   return list;
 }
 

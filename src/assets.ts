@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from './paths';
 
@@ -67,6 +67,23 @@ export function requirePackagedText(file: string): string {
     throw new Error(`packaged file ${JSON.stringify(file)} is missing (${sea ? 'not in the executable' : `not under ${PACKAGE_ROOT}`})`);
   }
   return text;
+}
+
+/** The key under which the single executable lists its packaged files (scripts/build-binary.js writes it). */
+export const PACKAGED_INDEX = 'packaged-files.json';
+
+/** The names of the files directly in a packaged folder ('locales' → ['ar.json', 'de.json', …]), sorted. */
+export function listPackaged(dir: string): string[] {
+  const prefix = `${assetKey(dir).replace(/\/+$/, '')}/`;
+  if (!sea) {
+    const onDisk = path.join(PACKAGE_ROOT, prefix);
+    if (!existsSync(onDisk)) return [];
+    return readdirSync(onDisk, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+  }
+  // node:sea cannot list its assets before node 24: the build packs the list of keys as one more asset.
+  const index = JSON.parse(readPackagedText(PACKAGED_INDEX) ?? '[]') as unknown;
+  const keys = Array.isArray(index) ? index.filter((k): k is string => typeof k === 'string') : [];
+  return keys.filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map((k) => k.slice(prefix.length)).sort();
 }
 
 /** Where packaged files are read from, for messages: the package folder, or "the executable". */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalLanguageTag } from './i18n/tags';
 
 /**
  * The vocabulary of configuration, shared by every part that declares keys
@@ -65,6 +66,15 @@ export function oneOf<const T extends string>(fallback: T, values: readonly T[])
     fallback,
     (v) => (typeof v === 'string' ? values.find((x) => x.toLowerCase() === v.toLowerCase()) : undefined),
     `one of ${values.map((x) => `"${x}"`).join(', ')}`,
+  );
+}
+
+/** A language tag ("de", "pt-BR"), canonicalised; with `optional`, "" (none) too. */
+export function languageTag(fallback: string, options: { optional?: boolean } = {}): Field<string> {
+  return field(
+    fallback,
+    (v) => (typeof v !== 'string' ? undefined : options.optional && v.trim() === '' ? '' : canonicalLanguageTag(v)),
+    `a language tag such as "de" or "pt-BR"${options.optional ? ' (or "" for none)' : ''}`,
   );
 }
 

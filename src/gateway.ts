@@ -13,6 +13,7 @@ import { createSealer } from './otp/crypto';
 import type { SendGuard } from './otp/send';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
+import { warnLongSmsTemplates } from './providers/sms-length';
 import { createRateLimits, type RateLimits } from './security/rate-limits';
 import { MemoryStore } from './store/memory-store';
 import { RedisStore } from './store/redis-store';
@@ -67,7 +68,12 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   const { config } = loaded;
   // `[auth.NAME]` without a `namespace` key uses its table name (Go-compatible).
   const auth = Object.entries(config.auth).map(([name, t]) => ({ ...t, namespace: t.namespace || name }));
-  const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs });
+  const languages = {
+    app: config.app.default_language,
+    namespaces: new Map(auth.filter((t) => t.default_language !== '').map((t) => [t.namespace, t.default_language] as const)),
+  };
+  const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs, languages });
+  warnLongSmsTemplates(providers, { namespace: longest(auth.map((t) => t.namespace)) ?? 'myApp', ttlSeconds: config.app.otp_ttl, rootUrl: config.app.root_url }, logger);
   const metrics = config.metrics.enabled
     ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES] })
     : NO_METRICS;
@@ -106,6 +112,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       logoUrl: config.app.logo_url,
       faviconUrl: config.app.favicon_url,
       namespaces: new Map(auth.map((t) => [t.namespace, t.allowed_origins] as const)),
+      languages,
     },
     ...guardSteps(limits),
     trustedProxies: config.app.trusted_proxies,
@@ -122,6 +129,11 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       await Promise.allSettled([store.close(), providers.close()]);
     },
   };
+}
+
+/** The longest of some names (the sample namespace of the SMS length check), or undefined for none. */
+function longest(names: readonly string[]): string | undefined {
+  return names.reduce<string | undefined>((a, b) => (a === undefined || b.length > a.length ? b : a), undefined);
 }
 
 /** The rate limits as steps of the two surfaces: after auth on the API, before each page. */

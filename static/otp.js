@@ -20,6 +20,27 @@
   var root = src.origin + src.pathname.replace(/\/static\/otp\.js$/, '');
   var gatewayOrigin = src.origin;
   var openModal = null;
+  // The modal's own labels by language tag. The gateway serves this file with every catalog's
+  // (locales/*.json "modal"); this English line is what the file holds on disk.
+  var LABELS = {"en":{"close":"Close verification","title":"Verification","dir":"ltr"}};
+
+  // The labels for the `lang` option, else the host page's <html lang>, else English; as the
+  // gateway matches tags: exactly, then by language ("pt-BR" finds "pt"; "pt" finds "pt-BR").
+  function labelsFor(lang) {
+    var wanted = [lang, document.documentElement.lang];
+    for (var i = 0; i < wanted.length; i++) {
+      var tag = typeof wanted[i] === 'string' ? wanted[i].toLowerCase() : '';
+      var language = tag.split('-')[0];
+      var found = tag && (labelTag(function (k) { return k === tag; }) || labelTag(function (k) { return k === language; }) ||
+        labelTag(function (k) { return tag === language && k.split('-')[0] === language; }));
+      if (found) return LABELS[found];
+    }
+    return LABELS.en;
+  }
+  function labelTag(matches) {
+    for (var k in LABELS) if (Object.prototype.hasOwnProperty.call(LABELS, k) && matches(k.toLowerCase())) return k;
+    return null;
+  }
 
   function loadStyles() {
     if (document.getElementById('otpgateway-css')) return;
@@ -53,19 +74,20 @@
     return svg;
   }
 
-  function open(namespace, id, onFinish, onCancel) {
+  function open(namespace, id, onFinish, onCancel, options) {
     if (openModal) openModal.close();
+    var labels = labelsFor(options && options.lang);
     var previousFocus = document.activeElement;
     var previousOverflow = document.documentElement.style.overflow;
     var ended = false;
 
     var backdrop = el('div', { class: 'otpgw-backdrop' });
-    var dialog = el('div', { class: 'otpgw-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Verification', tabindex: '-1' });
-    var close = el('button', { type: 'button', class: 'otpgw-close', 'aria-label': 'Close verification' });
+    var dialog = el('div', { class: 'otpgw-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-label': labels.title, tabindex: '-1', dir: labels.dir });
+    var close = el('button', { type: 'button', class: 'otpgw-close', 'aria-label': labels.close });
     close.appendChild(crossIcon());
     var frame = el('iframe', {
       class: 'otpgw-frame',
-      title: 'Verification',
+      title: labels.title,
       src: root + '/otp/' + encodeURIComponent(namespace) + '/' + encodeURIComponent(id) +
         '?view=popup&origin=' + encodeURIComponent(window.location.origin),
     });
@@ -133,11 +155,14 @@
   }
 
   /**
-   * OTPGateway(namespace, id, onFinish, onCancel) → {close()}.
+   * OTPGateway(namespace, id, onFinish, onCancel, options) → {close()}.
    * Without callbacks: a Promise that resolves {namespace, id} on finish and
    * rejects on cancel; the promise also has close(). close() is a cancel.
+   * options.lang: the language of the modal's own labels (default: the page's <html lang>);
+   * OTPGateway(namespace, id, options) is the promise form with options.
    */
-  function OTPGateway(namespace, id, onFinish, onCancel) {
+  function OTPGateway(namespace, id, onFinish, onCancel, options) {
+    if (onFinish && typeof onFinish === 'object') { options = onFinish; onFinish = undefined; }
     if (typeof namespace !== 'string' || typeof id !== 'string' || !namespace || !id) {
       throw new TypeError('OTPGateway(namespace, id, onFinish, onCancel): namespace and id must be non-empty strings.');
     }
@@ -146,12 +171,12 @@
       var promise = new Promise(function (resolve, reject) {
         handle = open(namespace, id,
           function () { resolve({ namespace: namespace, id: id }); },
-          function () { reject(new Error('The user closed the verification.')); });
+          function () { reject(new Error('The user closed the verification.')); }, options);
       });
       promise.close = handle.close;
       return promise;
     }
-    return open(namespace, id, onFinish, onCancel);
+    return open(namespace, id, onFinish, onCancel, options);
   }
   OTPGateway.isOTPGateway = true;
   OTPGateway.root = root;

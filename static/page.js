@@ -59,20 +59,22 @@
     if (pageUrl) window.location.replace(pageUrl);
   }
 
-  // Countdown to expiry.
+  // Countdown to expiry, in the page's language: the server gives the sentences ("Expires in {time}").
   var countdown = document.querySelector('[data-countdown]');
   if (countdown) {
     var end = Date.now() + Number(countdown.getAttribute('data-countdown')) * 1000;
+    var runningText = countdown.getAttribute('data-countdown-text');
+    var expiredText = countdown.getAttribute('data-expired-text');
     var tick = function () {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       if (left <= 0) {
-        countdown.textContent = 'The code has expired';
+        countdown.textContent = expiredText;
         clearInterval(timer);
         setTimeout(reload, 1000);
         return;
       }
       var s = left % 60;
-      countdown.textContent = 'Expires in ' + Math.floor(left / 60) + ':' + (s < 10 ? '0' : '') + s;
+      countdown.textContent = runningText.replace('{time}', Math.floor(left / 60) + ':' + (s < 10 ? '0' : '') + s);
     };
     var timer = setInterval(tick, 1000);
     tick();

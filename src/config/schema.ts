@@ -5,7 +5,7 @@ import { invalidProxyEntries } from '../security/trusted-proxies';
 import { metricsSchema } from '../metrics/config';
 import { readFileSync } from 'node:fs';
 import { parseHostPort, parseRedisUrl } from '../store/redis-url';
-import { bool, duration, int, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
+import { bool, duration, int, languageTag, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
 
 /**
  * The configuration schema: every key, its default and what it accepts.
@@ -45,6 +45,7 @@ const appSchema = table({
   secret_key: text(''),
   trusted_proxies: textList([]),
   workers: int(1, 0, 256),
+  default_language: languageTag('en'),
 }).superRefine((app, ctx) => {
   if (typeof app.address === 'string' && !parseAddress(app.address)) {
     ctx.addIssue({ code: 'custom', path: ['address'], message: `expected "host:port" with a port 0-65535, got ${JSON.stringify(app.address)}` });
@@ -122,6 +123,7 @@ const authSchema = tablesOf(
     namespace: text(''),
     secret: text(''),
     allowed_origins: textList([]),
+    default_language: languageTag('', { optional: true }),
   }),
 );
 

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
 import { isSingleExecutable, readPackagedBytes } from '../assets';
+import { modalScript } from './modal-script';
 import { STATIC_DIR } from './pages/views';
 import { assetHeaders } from '../security/headers';
 
@@ -14,6 +15,8 @@ export function staticAssets(): Router {
     if (!/^\/[A-Za-z0-9_-]+\.(js|css|svg|png|ico)$/.test(req.path)) return void res.status(404).type('text').send('Not found.');
     next();
   });
+  // otp.js carries the modal's labels of every catalog, filled in once here (modal-script.ts).
+  router.get('/otp.js', sendFile(preparedFile(Buffer.from(modalScript())), 'otp.js', new Date().toUTCString()));
   router.use(staticFiles());
   router.use((_req, res) => void res.status(404).type('text').send('Not found.'));
   return router;
@@ -37,9 +40,16 @@ function staticFiles(): RequestHandler {
     const file = files.get(name) ?? packagedFile(`static/${name}`);
     if (!file) return next();
     files.set(name, file);
+    sendFile(file, name, packagedAt)(req, res, next);
+  };
+}
+
+/** Answer with a file held in memory: its type, a one-hour cache, Last-Modified and its ETag. */
+function sendFile(file: PackagedFile, name: string, lastModified: string): RequestHandler {
+  return (_req, res) => {
     res.type(path.extname(name));
     res.setHeader('Cache-Control', 'public, max-age=3600');
-    res.setHeader('Last-Modified', packagedAt);
+    res.setHeader('Last-Modified', lastModified);
     res.setHeader('ETag', file.etag);
     // res.send answers 304 when If-None-Match matches the ETag (req.fresh), and no body to HEAD.
     res.send(file.bytes);
@@ -54,7 +64,10 @@ interface PackagedFile {
 
 function packagedFile(key: string): PackagedFile | null {
   const bytes = readPackagedBytes(key);
-  if (!bytes) return null;
+  return bytes ? preparedFile(bytes) : null;
+}
+
+function preparedFile(bytes: Buffer): PackagedFile {
   const digest = createHash('sha1').update(bytes).digest('base64').slice(0, 27);
   return { bytes, etag: `"${bytes.length.toString(16)}-${digest}"` };
 }

@@ -16,6 +16,8 @@ export interface ChannelLabels {
   channelDescription: string;
   /** Default help text on the address page. */
   addressDescription: string;
+  /** Where the pages find these labels in every language (locales/*.json `channel.<key>`); absent: names from the config, shown as written. */
+  key?: string;
 }
 
 /** Result of validating an address: the normalised address, or why it is invalid. */
@@ -27,12 +29,16 @@ export interface Delivery {
   to: string;
   /** The code page with the code filled in (`otp_url` in templates). */
   otpUrl: string;
+  /** The OTP's own language (OtpMeta.lang), when its creator chose one; the channel picks the message's language from it. */
+  lang?: string;
 }
 
 /** What a successful delivery reports. */
 export interface DeliveryReceipt {
   /** The provider that accepted the message. */
   via: string;
+  /** What the delivery log line reports of the message: its language, and for text messages the SMS encoding and segments. */
+  details?: Readonly<Record<string, string | number>>;
 }
 
 /** A delivery channel as the core uses it. */

@@ -22,14 +22,16 @@ export interface SenderDeps {
  * channel renders and delivers. A failure is logged with the upstream's reason
  * (the code cut out) and answered with a 502 that names the channel, never the reason.
  */
-export function createSender(deps: SenderDeps): { send(channel: Channel, otp: CreatedOtp, to: string): Promise<DeliveryReceipt> } {
+export function createSender(deps: SenderDeps): { send(channel: Channel, otp: CreatedOtp, to: string, lang?: string): Promise<DeliveryReceipt> } {
   return {
-    async send(channel, otp, to) {
+    async send(channel, otp, to, lang) {
       for (const guard of deps.guards) await guard(otp.namespace, channel, to);
       const otpUrl = `${pageUrl(deps.rootUrl, otp.namespace, otp.id)}?action=check&otp=${encodeURIComponent(otp.otp)}`;
       const started = performance.now();
       try {
-        const receipt = await channel.deliver({ otp, to, otpUrl });
+        const receipt = await channel.deliver({ otp, to, otpUrl, lang });
+        // The delivery log line: what was sent where, in which language (and for SMS, how many segments); never the code.
+        deps.logger.info({ provider: receipt.via, namespace: otp.namespace, id: otp.id, ...receipt.details }, 'otp delivered');
         deps.emit({ type: 'otp.sent', otp: withoutCode(otp), provider: receipt.via, seconds: (performance.now() - started) / 1000 });
         return receipt;
       } catch (err) {

@@ -5,8 +5,8 @@ import type { Channel, Channels } from './channels';
 import { randomDigits, randomId, type Sealer } from './crypto';
 import { createSender, type SendGuard } from './send';
 import type { OtpEvent, OtpEventListener } from './events';
-import type { CreatedOtp, CreateRequest, Otp, PageOtp } from './types';
-import { toView } from './view';
+import type { CreatedOtp, CreateRequest, Otp, OtpMeta, PageOtp } from './types';
+import { parseMeta, toView } from './view';
 
 /** Defaults from `[app]` that the lifecycle needs. */
 export interface OtpSettings {
@@ -78,7 +78,7 @@ export class OtpService {
     const stored = this.view(result.otp);
     this.emit({ type: 'otp.created', otp: stored });
     const view = { ...stored, otp: code };
-    if (to) await this.send(channel, view, to);
+    if (to) await this.send(channel, view, to, request.meta ?? {});
     return view;
   }
 
@@ -129,7 +129,13 @@ export class OtpService {
     const otp = await this.deps.store.get(key);
     if (!otp) return null;
     const code = this.deps.sealer.open(otp.code);
-    return { otp: this.view(otp), codeLength: code.length, numeric: /^\d+$/.test(code) };
+    return { otp: this.view(otp), codeLength: code.length, numeric: /^\d+$/.test(code), lang: parseMeta(otp.meta).lang };
+  }
+
+  /** The OTP's own language (OtpMeta.lang), or undefined when it has none or does not exist. */
+  async languageOf(key: OtpKey): Promise<string | undefined> {
+    const otp = await this.deps.store.get(key);
+    return otp ? parseMeta(otp.meta).lang : undefined;
   }
 
   /** The address page: store the address of an OTP created without one, then send the code. */
@@ -143,7 +149,7 @@ export class OtpService {
     if (result.kind === 'not_found') throw otpNotFound();
     if (result.kind === 'address_already_set') throw new AppError('address_already_set', 'The address of this OTP is already set.');
     const view = this.view(result.otp);
-    await this.send(channel, { ...view, otp: sealer.open(result.otp.code) }, address);
+    await this.send(channel, { ...view, otp: sealer.open(result.otp.code) }, address, parseMeta(result.otp.meta));
     return view;
   }
 
@@ -155,7 +161,7 @@ export class OtpService {
     const view = this.view(result.otp);
     if (result.kind === 'closed') return view;
     if (!view.to) throw new AppError('no_address', 'This OTP has no address to send to yet.');
-    await this.send(this.channel(result.otp.provider), { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to);
+    await this.send(this.channel(result.otp.provider), { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to, parseMeta(result.otp.meta));
     return view;
   }
 
@@ -183,8 +189,8 @@ export class OtpService {
   }
 
   /** Deliver, and remember which provider accepted it when that is not the channel itself (a route member). */
-  private async send(channel: Channel, otp: CreatedOtp, to: string): Promise<void> {
-    const receipt = await this.sender.send(channel, otp, to);
+  private async send(channel: Channel, otp: CreatedOtp, to: string, meta: OtpMeta): Promise<void> {
+    const receipt = await this.sender.send(channel, otp, to, meta.lang);
     if (receipt.via !== channel.id) await this.deps.store.recordDelivery({ namespace: otp.namespace, id: otp.id }, receipt.via);
   }
 

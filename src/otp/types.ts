@@ -40,8 +40,10 @@ export interface CreatedOtp extends Otp {
  * JSON text the store does not read). A feature that needs to remember
  * something per OTP adds its key here.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface OtpMeta {}
+export interface OtpMeta {
+  /** The language of the pages and messages of this OTP (a canonical tag, e.g. "pt-BR"), when the creator chose one. */
+  lang?: string;
+}
 
 /** A create/regenerate request, already validated for shape by the HTTP layer. */
 export interface CreateRequest {
@@ -64,4 +66,6 @@ export interface PageOtp {
   otp: Otp;
   codeLength: number;
   numeric: boolean;
+  /** The OTP's own language (OtpMeta.lang), when its creator chose one. */
+  lang?: string;
 }

@@ -1,6 +1,6 @@
 import type { StoredOtp } from '../store/store';
 import type { Sealer } from './crypto';
-import type { Otp } from './types';
+import type { Otp, OtpMeta } from './types';
 
 /** Build the public OTP object (api.md) from a stored record; never includes the code. */
 export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Sealer }): Otp {
@@ -25,6 +25,14 @@ export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Seale
 /** The built-in verification page of an OTP. */
 export function pageUrl(rootUrl: string, namespace: string, id: string): string {
   return `${rootUrl}/otp/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}`;
+}
+
+/** The OTP's own attributes from their stored JSON text (`{}` when unreadable). */
+export function parseMeta(text: string): OtpMeta {
+  const value = parseExtra(text);
+  const meta: OtpMeta = {};
+  if (value && typeof value === 'object' && typeof (value as { lang?: unknown }).lang === 'string') meta.lang = (value as { lang: string }).lang;
+  return meta;
 }
 
 function parseExtra(text: string): unknown {

@@ -11,6 +11,7 @@ export const logProvider = defineProviderKind({
     return {
       id,
       channelName: 'Log',
+      labelKey: 'log',
       addressName: 'Address',
       channelDescription: 'The code was written to the gateway log (development only).',
       addressDescription: 'Enter any address: the code is written to the gateway log.',

@@ -77,6 +77,8 @@ export function phoneProviderBase(
 ): Omit<Provider, 'id' | 'send' | 'close'> {
   return {
     channelName,
+    // 'sms' or 'whatsapp': the pages' labels and the SMS length check (only SMS is counted in segments) follow it.
+    labelKey: channelName.toLowerCase(),
     addressName: 'Mobile number',
     channelDescription: `We have sent a verification code to your mobile number by ${channelName}. Enter it below.`,
     addressDescription: 'Enter your mobile number with its country code to receive a verification code.',

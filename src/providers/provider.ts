@@ -31,6 +31,8 @@ export interface Provider {
   readonly channelDescription: string;
   /** Default help text on the address page. */
   readonly addressDescription: string;
+  /** The catalog section of its labels in every language (locales/*.json `channel.<key>`: "email", "sms"…); absent: the labels above, from the config. */
+  readonly labelKey?: string;
   readonly maxAddressLength: number;
   /** Digits of generated codes. */
   readonly otpLength: number;

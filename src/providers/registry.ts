@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ConfigError } from '../config-fields';
 import type { Channels } from '../otp/channels';
 import type { Logger } from '../log/logger';
-import { packagedSource, readPackagedText } from '../assets';
+import type { LanguageDefaults } from '../i18n/choose';
+import { singleTemplate, type TemplateSet } from '../templates/localized';
 import { compileMessageTemplate, TemplateError, type MessageTemplate } from '../templates/render';
 import { providerChannel } from './channel';
+import { readTemplateFiles, type TemplateFiles } from './template-files';
 import { PROVIDER_KIND_IDS, PROVIDER_KINDS, WEBHOOK_KIND, type ProviderKindId, type ProviderKindTables, type TableOf } from './kinds';
 import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
 import { errorMessage } from '../errors';
@@ -53,7 +53,7 @@ export interface ProviderTables {
  * when the provider cannot be built, `providers.ID.subject` / `.template` when
  * a template cannot be read or compiled.
  */
-export function buildProviders(tables: ProviderTables, options: { logger: Logger; baseDirs: string[] }): ProviderRegistry {
+export function buildProviders(tables: ProviderTables, options: BuildOptions): ProviderRegistry {
   const problems: string[] = [];
   const enabled: EnabledProvider[] = [];
   const disabled: string[] = [];
@@ -74,6 +74,15 @@ export function buildProviders(tables: ProviderTables, options: { logger: Logger
   return new ProviderRegistry(enabled, disabled);
 }
 
+/** What building the providers needs besides their tables. */
+export interface BuildOptions {
+  logger: Logger;
+  /** Folders relative template file names are looked up in (the config file's, the working directory). */
+  baseDirs: string[];
+  /** The default languages of messages (`app.default_language`, `[auth.X] default_language`); English when absent. */
+  languages?: LanguageDefaults;
+}
+
 type Build = <C extends CommonProviderConfig>(section: string, id: string, kind: ProviderKind<C>, table: C | undefined) => void;
 
 /** One built-in kind with its own table type (a generic over the id keeps kind and table together). */
@@ -82,7 +91,7 @@ function buildKind<K extends ProviderKindId>(id: K, tables: ProviderKindTables, 
 }
 
 /** Build one provider and compile its templates; a string is the config problem that stopped it. */
-function buildOne<C extends CommonProviderConfig>(key: string, id: string, kind: ProviderKind<C>, table: C, options: { logger: Logger; baseDirs: string[] }): EnabledProvider | string {
+function buildOne<C extends CommonProviderConfig>(key: string, id: string, kind: ProviderKind<C>, table: C, options: BuildOptions): EnabledProvider | string {
   let provider: Provider;
   try {
     provider = kind.create(table, { id, logger: options.logger.child({ provider: id }) });
@@ -90,9 +99,10 @@ function buildOne<C extends CommonProviderConfig>(key: string, id: string, kind:
     return setupProblem(key, err);
   }
   try {
-    const body = table.template ? readTemplate(table.template, options.baseDirs) : provider.defaultTemplate;
-    const template = compileMessageTemplate({ subject: table.subject || provider.defaultSubject, body, html: provider.bodyFormat === 'html', name: key });
-    return providerChannel(provider, template);
+    const compile = (body: string, name = key): MessageTemplate =>
+      compileMessageTemplate({ subject: table.subject || provider.defaultSubject, body, html: provider.bodyFormat === 'html', name });
+    const templates: TemplateSet = table.template ? compileFiles(readTemplateFiles(table.template, options.baseDirs), compile) : singleTemplate('built-in', compile(provider.defaultTemplate));
+    return providerChannel(provider, templates, options.languages ?? { app: 'en', namespaces: new Map() });
   } catch (err) {
     void provider.close?.();
     const part = err instanceof TemplateError ? err.part : 'template';
@@ -106,32 +116,15 @@ function setupProblem(key: string, err: unknown): string {
   return `${key}: ${errorMessage(err)}`;
 }
 
-/**
- * Read a template file, relative to the config file's folder, the working directory, then the package
- * (the user's files stay on disk; only the package's own come from the single executable's assets).
- */
-function readTemplate(file: string, baseDirs: string[]): string {
-  const candidates = path.isAbsolute(file) ? [file] : baseDirs.map((dir) => path.join(dir, file));
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) {
-    const packaged = path.isAbsolute(file) ? undefined : readPackaged(file);
-    if (packaged !== undefined) return packaged;
-    const looked = [...new Set(candidates.map((c) => path.dirname(c)))];
-    if (!path.isAbsolute(file)) looked.push(packagedSource());
-    throw new Error(`template file ${JSON.stringify(file)} not found (looked in ${looked.join(', ')})`);
-  }
-  try {
-    return readFileSync(found, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read template file ${JSON.stringify(found)}: ${errorMessage(err)}`);
-  }
-}
-
-/** A template shipped with the gateway (e.g. templates/email.html), or undefined. */
-function readPackaged(file: string): string | undefined {
-  try {
-    return readPackagedText(file);
-  } catch (err) {
-    throw new Error(`cannot read template file ${JSON.stringify(file)} from ${packagedSource()}: ${errorMessage(err)}`);
-  }
+/** Compile a template file and its language variants; a variant that does not compile is named in the error. */
+function compileFiles(files: TemplateFiles, compile: (body: string, name?: string) => MessageTemplate): TemplateSet {
+  const variants = new Map([...files.variants].map(([tag, v]) => {
+    try {
+      return [tag, { name: v.name, template: compile(v.body, v.name) }] as const;
+    } catch (err) {
+      if (err instanceof TemplateError) throw new TemplateError(err.part, `${v.name}: ${err.message}`);
+      throw err;
+    }
+  }));
+  return { base: { name: files.name, template: compile(files.body) }, variants };
 }

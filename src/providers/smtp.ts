@@ -54,6 +54,7 @@ export const smtpProvider = defineProviderKind({
     return {
       id,
       channelName: 'E-mail',
+      labelKey: 'email',
       addressName: 'E-mail ID',
       channelDescription: 'We have sent a verification code to your e-mail. Enter it below, or open the link in the e-mail.',
       addressDescription: 'Enter your e-mail address to receive a verification code.',

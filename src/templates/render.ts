@@ -1,5 +1,7 @@
 import nunjucks from 'nunjucks';
 import { errorMessage } from '../errors';
+import { REFERENCE_LANGUAGE } from '../i18n/catalogs';
+import { shippedLanguages, type TranslationVars } from '../i18n/languages';
 
 /** Variables available to subjects and message templates. */
 export interface MessageVars {
@@ -11,6 +13,8 @@ export interface MessageVars {
   ttl_seconds: number;
   ttl_minutes: number;
   extra: unknown;
+  /** The language to write in (a tag with a catalog; default English): templates call `t("key", {…})` and read `lang` and `dir`. */
+  lang?: string;
 }
 
 /** A compiled subject + body pair. */
@@ -66,9 +70,10 @@ export function compileMessageTemplate(options: { subject: string; body: string;
   const body = compileOne(options.body, options.html ? environments.html : environments.text, 'template', options.name);
   return {
     render(vars) {
-      const rendered = body.render(vars);
+      const context = withTranslations(vars);
+      const rendered = body.render(context);
       return {
-        subject: subject.render(vars).replace(/\s+/g, ' ').trim(),
+        subject: subject.render(context).replace(/\s+/g, ' ').trim(),
         body: rendered,
         text: options.html ? htmlToText(rendered) : undefined,
       };
@@ -76,10 +81,16 @@ export function compileMessageTemplate(options: { subject: string; body: string;
   };
 }
 
+/** The variables plus the catalog of their language: `t(key, vars)`, `lang` and `dir` (the built-in templates are all sentences of locales/). */
+function withTranslations(vars: MessageVars): object {
+  const tr = shippedLanguages().translator(vars.lang ?? REFERENCE_LANGUAGE);
+  return { ...vars, lang: tr.lang, dir: tr.dir, t: (key: string, values?: TranslationVars): string => tr.t(key, values) };
+}
+
 function compileOne(source: string, env: nunjucks.Environment, part: 'subject' | 'template', name: string): nunjucks.Template {
   try {
     const template = new nunjucks.Template(fromGoSyntax(source), env, `${name}.${part}`, true);
-    template.render(SAMPLE);
+    template.render(withTranslations(SAMPLE));
     return template;
   } catch (err) {
     throw new TemplateError(part, describeNunjucksError(err));

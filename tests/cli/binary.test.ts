@@ -161,13 +161,37 @@ describe('the single executable, alone in an empty folder', () => {
         const res = await fetch(`${cli.url}/static/${file}`);
         expect([file, res.status, res.headers.get('content-type')]).toEqual([file, 200, expect.stringMatching(type)]);
         expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
-        expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(path.join(ROOT, 'static', file)))).toBe(true);
+        const body = Buffer.from(await res.arrayBuffer());
+        // otp.js is served with the modal labels of every packaged catalog in its LABELS line.
+        if (file === 'otp.js') expect(body.toString()).toContain('"ar":{"close":"إغلاق التحقق","title":"التحقق","dir":"rtl"}');
+        else expect(body.equals(readFileSync(path.join(ROOT, 'static', file)))).toBe(true);
         const etag = res.headers.get('etag');
         expect(etag).toBeTruthy();
         // An explicit Cache-Control: fetch() would otherwise add "no-cache" to a conditional request, which forbids a 304.
         const again = await fetch(`${cli.url}/static/${file}`, { headers: { 'If-None-Match': etag as string, 'Cache-Control': 'max-age=0' } });
         expect(again.status).toBe(304);
       }
+    });
+
+    it('serves a page and sends a message in a language of the packaged catalogs (locales/)', async () => {
+      const created = await fetch(`${cli.url}/api/otp/binary-lang-1`, {
+        method: 'PUT',
+        headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'provider=log&to=someone@example.com&lang=de',
+      });
+      expect(created.status).toBe(200);
+      // The log line reaches this process a moment after the answer.
+      let message = '';
+      for (let i = 0; i < 100 && !message; i++) {
+        message = String(cli.logs().find((l) => String(l.message ?? '').includes('/binary-lang-1?'))?.message ?? '');
+        if (!message) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(message).toMatch(/^\d{6} ist Ihr shop-Bestätigungscode\. Gültig für 5 Min\. /);
+      const page = await (await fetch(`${cli.url}/otp/shop/binary-lang-1`)).text();
+      expect(page).toContain('<html lang="de" dir="ltr">');
+      expect(page).toContain('Noch 5 Versuche von 5');
+      const arabic = await (await fetch(`${cli.url}/otp/shop/no-such-otp`, { headers: { 'Accept-Language': 'ar' } })).text();
+      expect(arabic).toContain('<html lang="ar" dir="rtl">');
     });
 
     it('answers 404 for a static file that was not packaged', async () => {

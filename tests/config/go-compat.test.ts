@@ -89,7 +89,7 @@ describe('the Go otpgateway v3 config.sample.toml', () => {
     const registry = buildProviders(config, { logger: createLogger({ silent: true }), baseDirs: loaded.baseDirs });
     expect(registry.ids).toEqual(['smtp']);
     const smtp = registry.get('smtp');
-    const message = smtp?.template.render({
+    const message = smtp?.templates.base.template.render({
       to: 'jane@example.com',
       namespace: 'MyApp',
       channel: 'E-mail',

@@ -63,7 +63,7 @@ describe('npm pack and a global install of the tarball', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'config.sample.toml',
       'dist/src/cli.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts',
-      'views/otp.njk', 'static/otp.js', 'templates/email.html',
+      'views/otp.njk', 'static/otp.js', 'templates/email.html', 'locales/en.json', 'locales/ar.json', 'locales/pt-BR.json',
     ]));
     expect(files.filter((f) => /(^|\/)(tests|bench|src)\//.test(f) && !f.startsWith('dist/src/'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);

@@ -127,7 +127,7 @@ describe('the Go otpgateway v3 shape of the SMS, WhatsApp and webhook tables', (
       expect(registry.ids).toEqual(['kaleyra_sms', 'kaleyra_whatsapp', 'pinpoint_sms', 'your_provider']);
       expect(registry.get('kaleyra_sms')?.provider.validateAddress('9876543210')).toEqual({ ok: true, address: '+919876543210' });
       const webhook = registry.get('your_provider');
-      expect(webhook?.template.render({ to: 't', namespace: 'MyApp', channel: 'Phone call', otp: '1', otp_url: 'u', ttl_seconds: 60, ttl_minutes: 1, extra: {} }).subject).toBe(
+      expect(webhook?.templates.base.template.render({ to: 't', namespace: 'MyApp', channel: 'Phone call', otp: '1', otp_url: 'u', ttl_seconds: 60, ttl_minutes: 1, extra: {} }).subject).toBe(
         'MyApp: Phone call verification',
       );
       await registry.close();

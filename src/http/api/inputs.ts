@@ -3,6 +3,7 @@ import { AppError, invalidField } from '../../errors';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '../../security/json-depth';
 import { isValidId, MAX_CODE_LENGTH } from '../../otp/ids';
 import type { CreateRequest } from '../../otp/types';
+import { canonicalLanguageTag } from '../../i18n/tags';
 
 /**
  * Validation of API request bodies and ids. Bodies arrive as form fields
@@ -74,7 +75,17 @@ export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateReques
     maxAttempts: optionalInt(body, 'max_attempts', 1, MAX_BUDGET),
     maxGenerate: optionalInt(body, 'max_generate', 1, MAX_BUDGET),
     extra: parseExtra(body.extra, isJson),
+    meta: parseMeta(body),
   };
+}
+
+/** The OTP's own attributes (OtpMeta): `lang`, a language tag, canonicalised ("pt-br" → "pt-BR"). */
+function parseMeta(body: Body): CreateRequest['meta'] {
+  const lang = optionalText(body, 'lang', 64);
+  if (lang === undefined || lang === '') return {};
+  const tag = canonicalLanguageTag(lang);
+  if (!tag) throw invalidField('lang', `Invalid \`lang\` value: ${JSON.stringify(lang)} is not a language tag; use one such as "de" or "pt-BR".`);
+  return { lang: tag };
 }
 
 function parseExtra(value: unknown, isJson: boolean): unknown {

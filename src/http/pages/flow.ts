@@ -1,14 +1,19 @@
 import type { Request, Response } from 'express';
 import { AppError } from '../../errors';
+import { REFERENCE_LANGUAGE } from '../../i18n/catalogs';
+import { chooseLanguage, languagePreferences, type LanguageDefaults } from '../../i18n/choose';
+import { shippedLanguages, type TranslationVars, type Translator } from '../../i18n/languages';
 import type { Logger } from '../../log/logger';
+import type { ChannelLabels } from '../../otp/channels';
 import { isValidId } from '../../otp/ids';
 import type { OtpService } from '../../otp/service';
 import type { PageOtp } from '../../otp/types';
 import type { OtpKey } from '../../store/store';
-import { basePath, lowerFirst } from './forms';
+import { basePath } from './forms';
+import { labelsIn } from './labels';
 import {
-  addressPageModel, codePageModel, labelsOf, messagePageModel, pagePath,
-  type CodePageState, type MessageKind, type PageBrand, type PageContext,
+  addressPageModel, codePageModel, messagePageModel, pagePath,
+  type MessageKind, type PageBrand, type PageContext,
 } from './models';
 import { pagePolicy, postTarget, validOrigin } from './policy';
 import { pageStateOf } from './states';
@@ -28,6 +33,8 @@ export interface PageSettings {
   faviconUrl: string;
   /** Every namespace, with the host origins allowed to embed its pages (empty: any, compat). */
   namespaces: ReadonlyMap<string, readonly string[]>;
+  /** `app.default_language` and the namespaces' `default_language` (English when absent). */
+  languages?: LanguageDefaults;
 }
 
 /** One page request: where it is, what it may do, how to answer. */
@@ -36,6 +43,26 @@ export interface Page {
   /** null when the namespace is unknown or the id malformed: such pages are "expired" (no leak of namespaces). */
   key: OtpKey | null;
   res: Response;
+  /** The browser's Accept-Language header ("" when absent). */
+  acceptLanguage: string;
+  /** The OTP's own language, looked up once per request (when the flow found the record, from it). */
+  otpLang?: Promise<string | undefined>;
+}
+
+/** A sentence of a page, written once the page's language and the channel's labels are known. */
+export type Sentence = (tr: Translator, labels: ChannelLabels) => string;
+
+/** The sentence at a catalog key. */
+export function say(key: string, vars?: TranslationVars): Sentence {
+  return (tr) => tr.t(key, vars);
+}
+
+/** What the code page shows besides the OTP itself. */
+export interface CodeState {
+  error?: Sentence;
+  notice?: Sentence;
+  /** The code from an e-mail link: shown filled in with one Confirm button. */
+  prefill?: string;
 }
 
 /** The form a user submitted: the code form or the address form. */
@@ -46,6 +73,7 @@ export class PageFlow {
   private readonly render: RenderView = createViewRenderer();
   private readonly policy: ReturnType<typeof pagePolicy>;
   private readonly brand: PageBrand;
+  private readonly languages = shippedLanguages();
 
   constructor(
     private readonly service: OtpService,
@@ -68,38 +96,51 @@ export class PageFlow {
       ctx: { brand: this.brand, namespace, id, popup: req.query.view === 'popup', origin, target: postTarget(allowed, origin) ?? '' },
       key: known && isValidId(id) ? { namespace, id } : null,
       res,
+      acceptLanguage: req.get('accept-language') ?? '',
     };
   }
 
   /** A page for a request that reached no OTP route (the surface's 404 and error pages). */
-  bare(res: Response): Page {
+  bare(req: Request, res: Response): Page {
     this.policy(res, []);
-    return { ctx: { brand: this.brand, namespace: '', id: '', popup: false, origin: '', target: '' }, key: null, res };
+    return { ctx: { brand: this.brand, namespace: '', id: '', popup: false, origin: '', target: '' }, key: null, res, acceptLanguage: req.get('accept-language') ?? '' };
   }
 
   /** An end state on the message page. */
-  message(p: Page, kind: MessageKind, status: number, options?: Parameters<typeof messagePageModel>[2]): void {
-    this.show(p, status, 'message.njk', messagePageModel(p.ctx, kind, options));
+  async message(p: Page, kind: MessageKind, status: number, options: { retryAfter?: number } = {}): Promise<void> {
+    this.show(p, status, 'message.njk', messagePageModel(p.ctx, await this.translator(p), kind, options));
   }
 
   /** The verified page (in the modal it tells the host page). */
-  verified(p: Page, provider: string): void {
-    this.message(p, 'verified', 200, { addressName: this.service.channelFor(provider)?.labels.addressName });
+  async verified(p: Page, provider: string): Promise<void> {
+    const tr = await this.translator(p);
+    const channel = this.service.channelFor(provider);
+    this.show(p, 200, 'message.njk', messagePageModel(p.ctx, tr, 'verified', { labels: channel && labelsIn(tr, channel) }));
   }
 
   /** The code form, unless the record's state calls for another page. `wrongCode`: see `current`. */
-  async codePage(p: Page, status: number, state: Omit<CodePageState, 'codeLength' | 'numeric'> = {}, wrongCode = false): Promise<void> {
+  async codePage(p: Page, status: number, state: CodeState = {}, wrongCode = false): Promise<void> {
     const found = await this.current(p, 'code', wrongCode);
     if (!found) return;
-    const labels = labelsOf(this.service.channelFor(found.otp.provider));
-    this.show(p, status, 'otp.njk', codePageModel(p.ctx, found.otp, labels, { ...state, codeLength: found.codeLength, numeric: found.numeric }));
+    const tr = await this.translator(p);
+    const channel = this.service.channelFor(found.otp.provider);
+    const labels = labelsIn(tr, channel);
+    this.show(p, status, 'otp.njk', codePageModel(p.ctx, tr, found.otp, channel, {
+      prefill: state.prefill,
+      error: state.error?.(tr, labels),
+      notice: state.notice?.(tr, labels),
+      codeLength: found.codeLength,
+      numeric: found.numeric,
+    }));
   }
 
   /** The address form, unless the record's state calls for another page. */
-  async addressPage(p: Page, status: number, state: { error?: string; value?: string } = {}): Promise<void> {
+  async addressPage(p: Page, status: number, state: { error?: Sentence; value?: string } = {}): Promise<void> {
     const found = await this.current(p, 'address');
     if (!found) return;
-    this.show(p, status, 'address.njk', addressPageModel(p.ctx, found.otp, this.service.channelFor(found.otp.provider), state));
+    const tr = await this.translator(p);
+    const channel = this.service.channelFor(found.otp.provider);
+    this.show(p, status, 'address.njk', addressPageModel(p.ctx, tr, found.otp, channel, { error: state.error?.(tr, labelsIn(tr, channel)), value: state.value }));
   }
 
   /** Back to the code page after the address form (keeping the popup parameters). */
@@ -114,20 +155,22 @@ export class PageFlow {
     if (err.retryAfter !== undefined) p.res.setHeader('Retry-After', String(err.retryAfter));
     if (state.show === 'message') return this.message(p, state.kind, state.status ?? err.status, { retryAfter: err.retryAfter });
     if (state.show === 'redirect') return this.toCodePage(p);
-    if (state.show === 'code') return this.codePage(p, err.status, { error: state.error }, err.code === 'incorrect_otp');
-    if (form === 'code') return this.codePage(p, err.status, { error: err.message });
-    const error = err.code === 'invalid_field' ? addressReason(await this.addressLabel(p), err.message) : err.message;
-    return this.addressPage(p, err.status, { error, value });
-  }
-
-  /** The label of the address input of this OTP's channel ("E-mail ID"), for sentences. */
-  async addressLabel(p: Page): Promise<string> {
-    const provider = p.key ? (await this.service.find(p.key))?.provider : undefined;
-    return (provider && this.service.channelFor(provider)?.labels.addressName) || 'address';
+    if (state.show === 'code') return this.codePage(p, err.status, { error: say(state.error) }, err.code === 'incorrect_otp');
+    if (form === 'code') return this.codePage(p, err.status, { error: formError(err) });
+    return this.addressPage(p, err.status, { error: formError(err), value });
   }
 
   private show(p: Page, status: number, view: string, model: object): void {
     p.res.status(status).type('html').send(this.render(view, model));
+  }
+
+  /** The page's language (i18n.md): the OTP's own, the browser's, the namespace's default, the app's. */
+  private async translator(p: Page): Promise<Translator> {
+    // A store that fails here fails the page's own step too; the language alone is not worth an error page.
+    p.otpLang ??= p.key ? this.service.languageOf(p.key).catch(() => undefined) : Promise.resolve(undefined);
+    const defaults = this.settings.languages ?? { app: REFERENCE_LANGUAGE, namespaces: new Map<string, string>() };
+    const preferences = languagePreferences(defaults, { namespace: p.ctx.namespace, lang: await p.otpLang, acceptLanguage: p.acceptLanguage });
+    return this.languages.translator(chooseLanguage(this.languages.tags, preferences) ?? REFERENCE_LANGUAGE);
   }
 
   /**
@@ -137,16 +180,22 @@ export class PageFlow {
    */
   private async current(p: Page, form: PageForm, wrongCode = false): Promise<PageOtp | null> {
     const found = p.key ? await this.service.findForPage(p.key) : null;
-    if (!found) this.message(p, 'expired', 404);
-    else if (found.otp.closed && !wrongCode) this.verified(p, found.otp.provider);
-    else if (!found.otp.closed && found.otp.attempts >= found.otp.max_attempts) this.message(p, 'locked', 429, { retryAfter: found.otp.ttl });
+    p.otpLang = Promise.resolve(found?.lang);
+    if (!found) await this.message(p, 'expired', 404);
+    else if (found.otp.closed && !wrongCode) await this.verified(p, found.otp.provider);
+    else if (!found.otp.closed && found.otp.attempts >= found.otp.max_attempts) await this.message(p, 'locked', 429, { retryAfter: found.otp.ttl });
     else if ((form === 'address') !== (found.otp.to === '')) p.res.redirect(302, pagePath(p.ctx, form === 'address' ? '' : '/address'));
     else return found;
     return null;
   }
 }
 
-/** "Please check the e-mail ID: it is not a valid e-mail address." from the provider's reason. */
-function addressReason(label: string, message: string): string {
-  return `Please check the ${lowerFirst(label)}: ${message.replace(/^Invalid `to` address: /, '')}`;
+/** The sentence under the form for an error the form itself caused (a bad address, the per-address send limit). */
+function formError(err: AppError): Sentence {
+  if (err.code === 'rate_limited') return say('errors.rate_limited', { count: err.retryAfter ?? 60 });
+  if (err.code === 'invalid_field') {
+    // The provider's reason is English; catalogs of other languages leave {{reason}} out.
+    return (tr, labels) => tr.t('errors.invalid_address', { label: labels.addressName, reason: err.message.replace(/^Invalid `to` address: /, '') });
+  }
+  return () => err.message;
 }

@@ -14,8 +14,3 @@ export function basePath(rootUrl: string): string {
     return '';
   }
 }
-
-/** "E-mail ID" → "e-mail ID", to use a label inside a sentence. */
-export function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
-}

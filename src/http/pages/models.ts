@@ -1,5 +1,7 @@
+import type { Translator } from '../../i18n/languages';
 import type { Channel, ChannelLabels } from '../../otp/channels';
 import type { Otp } from '../../otp/types';
+import { addressInputType, labelsIn } from './labels';
 import { maskAddress } from './mask';
 
 /** Branding and URL settings every page needs. */
@@ -23,19 +25,6 @@ export interface PageContext {
   target: string;
 }
 
-/** Labels of a channel that is no longer enabled (its OTPs may still be open). */
-const GENERIC_LABELS: ChannelLabels = {
-  channelName: 'Address',
-  addressName: 'Address',
-  channelDescription: 'We have sent you a verification code. Enter it below.',
-  addressDescription: 'Enter the address to send the verification code to.',
-};
-
-/** The labels of an OTP's channel; generic ones when its provider is no longer enabled. */
-export function labelsOf(channel: Channel | undefined): ChannelLabels {
-  return channel?.labels ?? GENERIC_LABELS;
-}
-
 /** The page URL of an OTP (path only), keeping the popup parameters. */
 export function pagePath(ctx: PageContext, suffix = ''): string {
   const path = `${ctx.brand.base}/otp/${encodeURIComponent(ctx.namespace)}/${encodeURIComponent(ctx.id)}${suffix}`;
@@ -45,9 +34,13 @@ export function pagePath(ctx: PageContext, suffix = ''): string {
   return `${path}?${query.toString()}`;
 }
 
-function common(ctx: PageContext, title: string): Record<string, unknown> {
+function common(ctx: PageContext, tr: Translator, title: string): Record<string, unknown> {
   return {
     title,
+    lang: tr.lang,
+    dir: tr.dir,
+    brandText: tr.t('page.brand'),
+    footerText: tr.t('page.footer'),
     base: ctx.brand.base,
     logoUrl: ctx.brand.logoUrl,
     faviconUrl: ctx.brand.faviconUrl,
@@ -58,7 +51,7 @@ function common(ctx: PageContext, title: string): Record<string, unknown> {
   };
 }
 
-/** What the code page shows besides the OTP itself. */
+/** What the code page shows besides the OTP itself; `error` and `notice` are sentences already in the page's language. */
 export interface CodePageState {
   error?: string;
   notice?: string;
@@ -69,26 +62,32 @@ export interface CodePageState {
 }
 
 /** Model of views/otp.njk. */
-export function codePageModel(ctx: PageContext, otp: Otp, l: ChannelLabels, state: CodePageState): object {
+export function codePageModel(ctx: PageContext, tr: Translator, otp: Otp, channel: Channel | undefined, state: CodePageState): object {
+  const l = labelsIn(tr, channel);
   const confirm = state.prefill !== undefined;
+  const heading = confirm ? tr.t('code.confirm_heading') : tr.t('page.heading', { channel: l.channelName });
+  const attemptsLeft = Math.max(0, otp.max_attempts - otp.attempts);
   return {
-    ...common(ctx, confirm ? 'Confirm verification' : `${l.channelName} verification`),
-    heading: confirm ? 'Confirm verification' : `${l.channelName} verification`,
-    description: confirm
-      ? 'You opened the link from your message. Check the code and confirm to finish verifying.'
-      : otp.channel_description || l.channelDescription,
+    ...common(ctx, tr, heading),
+    heading,
+    description: confirm ? tr.t('code.confirm_description') : otp.channel_description || l.channelDescription,
+    sentTo: tr.t('code.sent_to'),
     destination: maskAddress(otp.to),
-    addressName: l.addressName,
+    label: tr.t(confirm ? 'code.label_confirm' : 'code.label'),
+    button: tr.t(confirm ? 'code.confirm' : 'code.verify'),
     action: pagePath(ctx),
     statusUrl: `${ctx.brand.base}/otp/${encodeURIComponent(ctx.namespace)}/${encodeURIComponent(ctx.id)}/status`,
     codeLength: state.codeLength,
     numeric: state.numeric,
-    attemptsLeft: Math.max(0, otp.max_attempts - otp.attempts),
-    maxAttempts: otp.max_attempts,
+    attemptsText: tr.t('code.attempts_left', { count: attemptsLeft, max: otp.max_attempts }),
     ttl: otp.ttl,
-    ttlText: formatDuration(otp.ttl),
+    expiresText: tr.t('code.expires_in', { time: formatDuration(tr, otp.ttl) }),
+    // page.js puts the live m:ss countdown in place of "{time}".
+    countdownText: tr.t('code.expires_in', { time: '{time}' }),
+    expiredText: tr.t('code.expired'),
     canResend: !confirm && otp.generate < otp.max_generate,
-    confirm,
+    noCodeText: tr.t('code.no_code'),
+    resendText: tr.t('code.resend'),
     prefill: state.prefill ?? '',
     error: state.error ?? '',
     notice: state.notice ?? '',
@@ -96,52 +95,53 @@ export function codePageModel(ctx: PageContext, otp: Otp, l: ChannelLabels, stat
 }
 
 /** Model of views/address.njk. */
-export function addressPageModel(ctx: PageContext, otp: Otp, channel: Channel | undefined, state: { error?: string; value?: string }): object {
-  const l = labelsOf(channel);
+export function addressPageModel(ctx: PageContext, tr: Translator, otp: Otp, channel: Channel | undefined, state: { error?: string; value?: string }): object {
+  const l = labelsIn(tr, channel);
+  const heading = tr.t('page.heading', { channel: l.channelName });
   return {
-    ...common(ctx, `${l.channelName} verification`),
-    heading: `${l.channelName} verification`,
+    ...common(ctx, tr, heading),
+    heading,
     description: otp.address_description || l.addressDescription,
     addressName: l.addressName,
     maxLength: channel?.maxAddressLength ?? 256,
-    inputType: l.channelName === 'E-mail' ? 'email' : /phone|sms|whatsapp/i.test(`${l.channelName} ${l.addressName}`) ? 'tel' : 'text',
+    inputType: addressInputType(channel),
     action: pagePath(ctx, '/address'),
     value: state.value ?? '',
     error: state.error ?? '',
+    continueText: tr.t('address.continue'),
+    noteText: tr.t('address.note'),
   };
 }
 
 /** The end states shown on the message page. */
 export type MessageKind = 'expired' | 'locked' | 'verified' | 'error' | 'not_allowed' | 'not_found';
 
-const MESSAGES: Record<MessageKind, { heading: string; text: string; tone: 'ok' | 'bad' | 'neutral' }> = {
-  expired: { heading: 'This link has expired', text: 'The verification does not exist or has expired. Go back and start again to get a new code.', tone: 'neutral' },
-  locked: { heading: 'Too many attempts', text: 'For your security this verification is locked. Go back and start again in a few minutes.', tone: 'bad' },
-  verified: { heading: 'Verified', text: 'Thank you. Your address has been verified.', tone: 'ok' },
-  error: { heading: 'Something went wrong', text: 'We could not complete the request. Please try again in a moment.', tone: 'bad' },
-  not_allowed: { heading: 'Please slow down', text: 'Too many requests. Please wait a minute and try again.', tone: 'bad' },
-  not_found: { heading: 'Page not found', text: 'There is nothing at this address. Check the link you followed.', tone: 'neutral' },
+const TONES: Record<MessageKind, 'ok' | 'bad' | 'neutral'> = {
+  expired: 'neutral',
+  locked: 'bad',
+  verified: 'ok',
+  error: 'bad',
+  not_allowed: 'bad',
+  not_found: 'neutral',
 };
 
 /** Model of views/message.njk; a verified page carries what page.js posts to the host page. */
 export function messagePageModel(
   ctx: PageContext,
+  tr: Translator,
   kind: MessageKind,
-  options: { retryAfter?: number; addressName?: string } = {},
+  options: { retryAfter?: number; labels?: ChannelLabels } = {},
 ): object {
-  const m = MESSAGES[kind];
-  let text = m.text;
-  if (kind === 'verified' && options.addressName) {
-    text = `Thank you. Your ${options.addressName.charAt(0).toLowerCase()}${options.addressName.slice(1)} has been verified.`;
-  }
-  if (kind === 'verified' && ctx.popup) text += ' You can continue.';
-  else if (kind === 'verified') text += ' You can close this page.';
-  if (kind === 'locked' && options.retryAfter) text = `For your security this verification is locked. Try again in ${formatDuration(options.retryAfter)}.`;
+  const heading = tr.t(`message.${kind}_heading`);
+  let text = tr.t(`message.${kind}_text`);
+  if (kind === 'verified' && options.labels) text = tr.t('message.verified_address', { address: options.labels.addressName });
+  if (kind === 'verified') text += ` ${tr.t(ctx.popup ? 'message.verified_continue' : 'message.verified_close')}`;
+  if (kind === 'locked' && options.retryAfter) text = tr.t('message.locked_retry', { time: formatDuration(tr, options.retryAfter) });
   return {
-    ...common(ctx, m.heading),
-    heading: m.heading,
+    ...common(ctx, tr, heading),
+    heading,
     text,
-    tone: m.tone,
+    tone: TONES[kind],
     kind,
     // The verified page tells the host page (through page.js) that the flow finished.
     finish: kind === 'verified' && ctx.target !== '',
@@ -149,13 +149,12 @@ export function messagePageModel(
   };
 }
 
-/** "4 minutes 59 seconds"-style text for the no-JavaScript countdown. */
-export function formatDuration(seconds: number): string {
+/** "4 minutes 59 seconds" in the page's language, for the no-JavaScript countdown and the lock time. */
+export function formatDuration(tr: Translator, seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const minutes = Math.floor(s / 60);
   const rest = s % 60;
-  const parts: string[] = [];
-  if (minutes > 0) parts.push(`${minutes} minute${minutes === 1 ? '' : 's'}`);
-  if (rest > 0 || minutes === 0) parts.push(`${rest} second${rest === 1 ? '' : 's'}`);
-  return parts.join(' ');
+  if (minutes === 0) return tr.t('duration.seconds', { count: rest });
+  if (rest === 0) return tr.t('duration.minutes', { count: minutes });
+  return tr.t('duration.minutes_and_seconds', { minutes: tr.t('duration.minutes', { count: minutes }), seconds: tr.t('duration.seconds', { count: rest }) });
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../../log/logger';
 import { isValidId, MAX_CODE_LENGTH } from '../../otp/ids';
 import type { OtpService } from '../../otp/service';
 import { logError, toAppError } from '../classify-error';
-import { PageFlow, type PageSettings } from './flow';
+import { PageFlow, say, type PageSettings } from './flow';
 import { field } from './forms';
 
 /** What the public page surface is built from. */
@@ -31,7 +31,7 @@ export function pageRoutes(deps: PageDeps): Router {
   router.post('/otp/:ns/:id/address', ...guards, form, submitAddress(deps.service, flow));
   router.get('/otp/:ns/:id', ...guards, codePage(flow));
   router.post('/otp/:ns/:id', ...guards, form, submitCode(deps.service, flow));
-  router.use((_req, res) => flow.message(flow.bare(res), 'not_found', 404));
+  router.use((req, res) => flow.message(flow.bare(req, res), 'not_found', 404));
   router.use(errorPage(flow, deps.logger));
   return router;
 }
@@ -61,7 +61,7 @@ function submitAddress(service: OtpService, flow: PageFlow): RequestHandler {
     const p = flow.open(req, res);
     if (!p.key) return flow.message(p, 'expired', 404);
     const to = field(req.body, 'to').trim();
-    if (!to) return flow.addressPage(p, 400, { error: `Enter your ${(await flow.addressLabel(p)).toLowerCase()}.` });
+    if (!to) return flow.addressPage(p, 400, { error: (tr, labels) => tr.t('errors.enter_address', { label: labels.addressName }) });
     try {
       await service.setAddress(p.key, to);
       return flow.toCodePage(p);
@@ -81,11 +81,11 @@ function submitCode(service: OtpService, flow: PageFlow): RequestHandler {
     try {
       if (action === 'resend') {
         const otp = await service.resend(p.key);
-        return otp.closed ? flow.verified(p, otp.provider) : flow.codePage(p, 200, { notice: 'We have sent the code again.' });
+        return otp.closed ? flow.verified(p, otp.provider) : flow.codePage(p, 200, { notice: say('code.sent_again') });
       }
-      if (action !== 'check') return flow.codePage(p, 400, { error: 'Unknown action. Use the Verify or Resend button.' });
-      if (!code) return flow.codePage(p, 400, { error: 'Enter the code you received.' });
-      if (code.length > MAX_CODE_LENGTH) return flow.codePage(p, 400, { error: `The code is too long: it has at most ${MAX_CODE_LENGTH} characters.` });
+      if (action !== 'check') return flow.codePage(p, 400, { error: say('errors.unknown_action') });
+      if (!code) return flow.codePage(p, 400, { error: say('errors.enter_code') });
+      if (code.length > MAX_CODE_LENGTH) return flow.codePage(p, 400, { error: say('errors.code_too_long', { count: MAX_CODE_LENGTH }) });
       // skipDelete: the record stays closed so that the host backend can confirm with /api/otp/:id/status.
       const otp = await service.verify(p.key, code, { skipDelete: true });
       return flow.verified(p, otp.provider);
@@ -102,6 +102,6 @@ function errorPage(flow: PageFlow, logger: Logger): ErrorRequestHandler {
     logError(logger, { method: req.method, path: req.originalUrl, route: 'page' }, e, err);
     if (res.headersSent) return void res.end();
     if (e.retryAfter !== undefined) res.setHeader('Retry-After', String(e.retryAfter));
-    flow.message(flow.bare(res), e.status === 429 ? 'not_allowed' : 'error', e.status);
+    return flow.message(flow.bare(req, res), e.status === 429 ? 'not_allowed' : 'error', e.status);
   };
 }

@@ -8,9 +8,9 @@ import type { MessageKind } from './models';
 export type PageState =
   /** An end state: the message page (expired, locked, error…). */
   | { show: 'message'; kind: MessageKind; status?: number }
-  /** The code form again, with this sentence under the input (the error's own status). */
+  /** The code form again, with the sentence at this catalog key under the input (the error's own status). */
   | { show: 'code'; error: string }
-  /** The form the user submitted again, with the error's own sentence (or `addressReason` for a bad address). */
+  /** The form the user submitted again, with a sentence of the catalog's `errors` (`addressReason` for a bad address). */
   | { show: 'form' }
   /** The code page by a redirect (e.g. the address was set meanwhile). */
   | { show: 'redirect' };
@@ -19,9 +19,9 @@ export type PageState =
 export const PAGE_STATES: Partial<Record<ErrorCode, PageState>> = {
   not_found: { show: 'message', kind: 'expired', status: 404 },
   attempts_exceeded: { show: 'message', kind: 'locked' },
-  incorrect_otp: { show: 'code', error: 'Incorrect OTP.' },
-  generate_limit: { show: 'code', error: 'No more codes can be sent for this verification. Use the code you already received.' },
-  delivery_failed: { show: 'code', error: 'We could not send the code. Please use Resend in a moment.' },
+  incorrect_otp: { show: 'code', error: 'errors.incorrect_otp' },
+  generate_limit: { show: 'code', error: 'errors.generate_limit' },
+  delivery_failed: { show: 'code', error: 'errors.delivery_failed' },
   no_address: { show: 'redirect' },
   address_already_set: { show: 'redirect' },
   invalid_field: { show: 'form' },
