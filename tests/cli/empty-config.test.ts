@@ -6,13 +6,13 @@ import { CLI_TEST_TIMEOUT_MS, type RunningCli, startCli } from './cli-process';
 
 jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
-/** What the container image does with nothing configured: an empty config file, no variables. */
+/** What the container image does with nothing configured (an empty config file, no variables), plus one misspelt key. */
 describe('started with a config that has no namespace and no provider', () => {
   let dir: string;
   let cli: RunningCli;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-empty-'));
-    writeFileSync(path.join(dir, 'config.toml'), '');
+    writeFileSync(path.join(dir, 'config.toml'), '[app]\notp_tll = 30\n');
     cli = await startCli({ cwd: dir, env: { OTP_GATEWAY_APP__ADDRESS: `127.0.0.1:${await freePort()}` } });
   });
   afterAll(async () => {
@@ -26,6 +26,10 @@ describe('started with a config that has no namespace and no provider', () => {
     expect(logs[at(/^NO NAMESPACE IS CONFIGURED/)]).toMatchObject({ level: 40, msg: expect.stringMatching(/401.*\[auth\.NAME\]/) });
     expect(logs[at(/^NO PROVIDER IS ENABLED/)]).toMatchObject({ level: 40, msg: expect.stringMatching(/enabled = true/) });
     expect(at(/^NO NAMESPACE/)).toBeLessThan(at(/^otpgateway listening/));
+  });
+
+  it('names the known key a misspelt one was probably meant to be', () => {
+    expect(cli.logs().map((l) => l.msg)).toContain('config: app.otp_tll: unknown key, ignored (did you mean app.otp_ttl?)');
   });
 
   it('answers 401 as it said it would', async () => {
