@@ -1,7 +1,8 @@
 /** Jest: TypeScript through ts-jest; one real redis-server for the whole run (tests/helpers/global-setup.ts). */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
+  // The server's tests, and those of the client package (npm workspace packages/client).
+  roots: ['<rootDir>/tests', '<rootDir>/packages/client/tests'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json' }] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',

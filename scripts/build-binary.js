@@ -53,15 +53,35 @@ async function main() {
   fs.chmodSync(OUTPUT, 0o755);
   if (process.platform === 'darwin') run('codesign', ['--remove-signature', OUTPUT]);
   const { inject } = require('postject');
-  await inject(OUTPUT, 'NODE_SEA_BLOB', fs.readFileSync(blob), {
-    sentinelFuse: SENTINEL_FUSE,
-    machoSegmentName: process.platform === 'darwin' ? 'NODE_SEA' : undefined,
-  });
+  await withoutNoteWarnings(() =>
+    inject(OUTPUT, 'NODE_SEA_BLOB', fs.readFileSync(blob), {
+      sentinelFuse: SENTINEL_FUSE,
+      machoSegmentName: process.platform === 'darwin' ? 'NODE_SEA' : undefined,
+    }),
+  );
   if (process.platform === 'darwin') run('codesign', ['--sign', '-', OUTPUT]);
 
   const size = fs.statSync(OUTPUT).size;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${path.relative(process.cwd(), OUTPUT) || OUTPUT}: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes), built in ${seconds} s`);
+}
+
+// postject's ELF library (LIEF) warns "Can't find string offset for section name '.note.100'" once per note
+// section of the node binary it rewrites, whose names it cannot read back: harmless (the blob is injected
+// and the executable runs, as tests/cli/binary.test.ts checks), so only those lines are dropped.
+const NOTE_WARNING = /^warning: Can't find string offset for section name '\.note[^']*'$/;
+
+/** Run `fn` with console.warn (where postject's wasm prints) filtering out NOTE_WARNING lines. */
+async function withoutNoteWarnings(fn) {
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (!(args.length === 1 && NOTE_WARNING.test(String(args[0])))) warn(...args);
+  };
+  try {
+    return await fn();
+  } finally {
+    console.warn = warn;
+  }
 }
 
 /** esbuild: src/cli.ts and all of node_modules into one CommonJS file for node 20. */

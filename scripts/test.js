@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build (the CLI tests run the built server), type-check the tests, then the whole jest
+// `npm test`: build the server and the client package (the CLI tests run the built server, the client tests
+// the built client), type-check the tests, then the whole jest
 // suite, then the closing line `N passed, M failed`.
 // Extra arguments go to jest, e.g. `npm test -- tests/store`.
 const { spawnSync } = require('node:child_process');
@@ -13,7 +14,9 @@ const run = (args) => spawnSync(process.execPath, args, { stdio: 'inherit', env 
 
 // ts-jest only transpiles (isolatedModules, much faster); the type check of src/ and tests/ is done here, once.
 const tsc = require.resolve('typescript/bin/tsc');
-const build = run([tsc, '-p', 'tsconfig.json']);
+const server = run([tsc, '-p', 'tsconfig.json']);
+// The client package (packages/client) builds on its own: its tests load it as an app would, by its name.
+const build = server.status === 0 ? run([tsc, '-p', 'packages/client/tsconfig.json']) : server;
 const typecheck = build.status === 0 ? run([tsc, '-p', 'tests/tsconfig.json']) : build;
 if (typecheck.status !== 0) {
   console.log('\n0 passed, 1 failed');

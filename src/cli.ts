@@ -10,6 +10,7 @@ import { newConfigText } from './config/new-config';
 import { VERSION } from './version';
 import { errorMessage } from './errors';
 import { isSingleExecutable } from './assets';
+import { missingEssentials } from './config/missing-essentials';
 
 /**
  * The command-line entry: argv/env → config → gateway → listen; signals.
@@ -75,6 +76,7 @@ function announce(logger: Logger, loaded: LoadedConfig): void {
   } else if (config.store.backend === 'memory') {
     logger.warn('store: using the in-memory store: OTPs are lost on restart and not shared between processes. Use [store.redis] in production.');
   }
+  for (const missing of missingEssentials(config)) logger.warn(missing);
   if (!config.app.secret_key) {
     logger.warn('app.secret_key is not set: codes and addresses are stored unencrypted. Set a secret of 32+ characters.');
   }

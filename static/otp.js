@@ -42,6 +42,9 @@
     return null;
   }
 
+  // How long the modal shows the page's Verified state before it closes and calls onFinish.
+  var VERIFIED_MS = 1200;
+
   function loadStyles() {
     if (document.getElementById('otpgateway-css')) return;
     var link = document.createElement('link');
@@ -80,6 +83,7 @@
     var previousFocus = document.activeElement;
     var previousOverflow = document.documentElement.style.overflow;
     var ended = false;
+    var verified = false;
 
     var backdrop = el('div', { class: 'otpgw-backdrop' });
     var dialog = el('div', { class: 'otpgw-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-label': labels.title, tabindex: '-1', dir: labels.dir });
@@ -108,6 +112,8 @@
     }
     function cancel() {
       if (ended) return;
+      // Closed while it shows Verified: the user is verified, so that is a finish, not a cancel.
+      if (verified) return finish();
       teardown();
       if (typeof onCancel === 'function') onCancel();
     }
@@ -124,7 +130,20 @@
       if (d.type === 'otpgateway:cancel') cancel();
       // The gateway page is shown (not refused by frame-ancestors): let the user type into it.
       else if (d.type === 'otpgateway:ready') { if (dialog.contains(document.activeElement)) frame.focus(); }
-      else if (d.type === 'otpgateway:verified') finish();
+      else if (d.type === 'otpgateway:verified') showVerified();
+      else if (d.type === 'otpgateway:height') fit(d.height);
+    }
+    // The page's own height: no empty space below it on a phone (otp.css caps it at the viewport; the page scrolls beyond).
+    function fit(height) {
+      if (typeof height !== 'number' || !(height > 0) || height > 100000) return;
+      frame.style.height = Math.ceil(height) + 'px';
+    }
+    // The page shows its Verified state: let the user see it for a moment, then close and finish.
+    function showVerified() {
+      if (verified) return;
+      verified = true;
+      dialog.className += ' otpgw-verified';
+      setTimeout(finish, VERIFIED_MS);
     }
     function onKey(e) {
       if (e.key === 'Escape' || e.key === 'Esc') {

@@ -11,11 +11,23 @@
   var id = body.getAttribute('data-id');
   var framed = window.parent && window.parent !== window;
 
-  function tellHost(type) {
+  function tellHost(type, height) {
     // Only popup pages opened by otp.js carry a target; "" means the host is not allowed.
     if (!framed || !target) return;
-    window.parent.postMessage({ type: type, namespace: namespace, id: id }, target);
+    var message = { type: type, namespace: namespace, id: id };
+    if (height !== undefined) message.height = height;
+    window.parent.postMessage(message, target);
   }
+
+  // The modal sizes its iframe to this page: tell it the page's height now and whenever it changes
+  // (an error shown, a font loaded). The body's height, not the document's, which is never below the iframe's.
+  var toldHeight = 0;
+  function tellHeight() {
+    var height = Math.ceil(body.getBoundingClientRect().height);
+    if (height > 0 && height !== toldHeight) tellHost('otpgateway:height', toldHeight = height);
+  }
+  tellHeight();
+  if (framed && target && window.ResizeObserver) new ResizeObserver(tellHeight).observe(body);
 
   // In the modal the autofocus attribute is blocked (cross-origin frame): focus the input once the frame has focus.
   var autofocus = document.querySelector('[data-autofocus]');

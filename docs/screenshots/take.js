@@ -7,6 +7,7 @@
  * smtp-server that learns the codes), the example host app on another origin,
  * and Chromium.
  */
+const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -15,7 +16,7 @@ const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
 const { validate } = require('../../dist/src/config/load');
 const { buildGateway } = require('../../dist/src/gateway');
-const { createLogger } = require('../../dist/src/logger');
+const { createLogger } = require('../../dist/src/log/logger');
 
 const OUT = path.resolve(process.argv[2] || __dirname);
 const SECRET = 'acme-secret';
@@ -27,6 +28,15 @@ function freePort() {
       s.close(() => resolve(port));
     }).on('error', reject);
   });
+}
+
+/** Wait until the modal's iframe has taken its page's height (otp.js sets it on the page's message), if it does. */
+async function fitted(page) {
+  await page.waitForFunction(() => {
+    const frame = document.querySelector('iframe.otpgw-frame');
+    return frame && frame.style.height !== '';
+  }, null, { timeout: 2000 }).catch(() => {});
+  await page.waitForTimeout(250); // the height transition
 }
 
 async function main() {
@@ -54,7 +64,7 @@ async function main() {
     rate_limit: { pages_per_ip: 0, sends_per_address: 0 },
   });
   const gw = await buildGateway({ config, baseDirs: [process.cwd()] }, createLogger({ silent: true }));
-  const server = gw.app.listen(gwPort, '127.0.0.1');
+  const server = http.createServer(gw.app).listen(gwPort, '127.0.0.1');
   const auth = `Basic ${Buffer.from(`acme:${SECRET}`).toString('base64')}`;
   const create = async (id, fields) => {
     const res = await fetch(`${root}/api/otp/${id}`, { method: 'PUT', headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ provider: 'smtp', ...fields }) });
@@ -122,6 +132,22 @@ async function main() {
     const frame = page.frameLocator('iframe.otpgw-frame');
     await frame.locator('#otp').waitFor();
     await shot('popup-modal.png');
+
+    // The modal on a phone (390 × 844 CSS pixels): the code page, then the Verified state before it closes.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`http://127.0.0.1:${hostPort}/`);
+    await page.fill('#email', 'jane.doe@example.com');
+    await page.click('#verify');
+    await frame.locator('#otp').waitFor();
+    await fitted(page);
+    await shot('modal-phone.png');
+    const id = await page.evaluate(() => window.currentVerification.id);
+    await frame.locator('#otp').fill(codes.get(id));
+    await frame.locator('button[type=submit]').first().click();
+    await frame.locator('h1', { hasText: 'Verified' }).waitFor({ timeout: 5000 }).then(
+      async () => { await fitted(page); await shot('modal-phone-verified.png'); },
+      () => console.log('no Verified state in the modal: it closed at once'),
+    );
   } finally {
     await browser.close();
     host.kill('SIGTERM');

@@ -8,7 +8,8 @@ import { applyEnvOverrides, envOrigin } from './env';
 import { ConfigError, shown } from '../config-fields';
 
 import { configSchema, type Config } from './schema';
-import { PROVIDER_KINDS } from '../providers/kinds';
+import { unknownKeyWarning } from './unknown-keys';
+import { describeTomlError } from './toml-errors';
 
 type Table = Record<string, unknown>;
 
@@ -47,10 +48,12 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
 
   const raw: Table = embedded ? structuredClone(EMBEDDED_DEFAULTS) : {};
   for (const file of files) {
+    let text = '';
     try {
-      deepMerge(raw, parseToml(readFileSync(file, 'utf8')) as Table);
+      text = readFileSync(file, 'utf8');
+      deepMerge(raw, parseToml(text) as Table);
     } catch (err) {
-      problems.push(`${path.relative(cwd, file) || file}: ${describeFileError(err)}`);
+      problems.push(`${path.relative(cwd, file) || file}: ${describeFileError(err, text)}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -73,7 +76,7 @@ export function validate(raw: Table, options: { envOrigins?: ReadonlyMap<string,
     const unknown = result.error.issues.filter((i) => i.code === 'unrecognized_keys');
     for (const issue of unknown) {
       for (const key of issue.keys) {
-        warnings.push(`${dotted([...issue.path, key])}: ${unknownKeyRemark(issue.path)}`);
+        warnings.push(unknownKeyWarning(configSchema, issue.path, key));
         removeKey(raw, [...issue.path, key]);
       }
     }
@@ -113,27 +116,17 @@ function formatIssue(issue: z.core.$ZodIssue, envOrigins: ReadonlyMap<string, st
   return variable ? `${line} (set by the environment variable ${variable})` : line;
 }
 
-function unknownKeyRemark(tablePath: PropertyKey[]): string {
-  if (tablePath.length === 1 && tablePath[0] === 'providers') {
-    return `unknown provider, ignored (built-in providers: ${Object.keys(PROVIDER_KINDS).join(', ')}; use [webhooks.NAME] for others)`;
-  }
-  return tablePath.length === 0 ? 'unknown table, ignored' : 'unknown key, ignored';
-}
-
 function dotted(keyPath: PropertyKey[]): string {
   return keyPath.map(String).join('.');
 }
 
-function describeFileError(err: unknown): string {
+function describeFileError(err: unknown, text: string): string {
   if (err && typeof err === 'object' && 'code' in err) {
     if (err.code === 'ENOENT') return 'file not found';
     if (err.code === 'EACCES') return 'permission denied';
     if (err.code === 'EISDIR') return 'is a folder, expected a TOML file';
   }
-  if (err instanceof TomlError) {
-    const reason = err.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '') ?? err.message;
-    return `not valid TOML at line ${err.line}, column ${err.column}: ${reason}`;
-  }
+  if (err instanceof TomlError) return describeTomlError(err, text);
   return `cannot be read: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
 }
 

@@ -45,7 +45,7 @@ function withSecrets(sample: string, secret: () => string): string {
   let text = lines.join('\n');
   // A sample without the keys (older or edited): add them rather than print a config without secrets.
   if (!sawKey) text = text.replace(/^\[app\]\s*$/m, `[app]\nsecret_key = "${secret()}"`);
-  if (!sawAuth) text += `\n[auth.MyApp]\nnamespace = "MyApp"\nsecret = "${secret()}"\n`;
+  if (!sawAuth) text += `\n[auth.myApp]\nnamespace = "myApp"\nsecret = "${secret()}"\n`;
   return text;
 }
 
@@ -60,8 +60,8 @@ secret_key = "${secret()}"
 host = "localhost"
 port = 6379
 
-[auth.MyApp]
-namespace = "MyApp"
+[auth.myApp]
+namespace = "myApp"
 secret = "${secret()}"
 
 # Enable at least one provider; see config.sample.toml for all of them.

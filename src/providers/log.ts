@@ -27,7 +27,8 @@ export const logProvider = defineProviderKind({
       },
       async send(message) {
         // Deliberately logged: this provider's only job is to show the message to a developer.
-        logger.info({ provider: id, to: message.to, subject: message.subject, message: message.body }, 'log provider: message');
+        // The logger is the registry's child for this provider: it already carries `provider`.
+        logger.info({ to: message.to, subject: message.subject, message: message.body }, 'log provider: message');
       },
     };
   },

@@ -88,7 +88,7 @@ describe('the otpgateway command', () => {
     const file = write('typo.toml', `[webhooks.calls]\nenabled = true\nulr = "https://example.com/hook"\n${TENANT}`);
     const run = await runCli({ args: ['--config', file], cwd: dir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('config warning: webhooks.calls.ulr: unknown key, ignored\nconfig error: webhooks.calls.url: required when enabled = true\n');
+    expect(run.stderr).toBe('config warning: webhooks.calls.ulr: unknown key, ignored (did you mean webhooks.calls.url?)\nconfig error: webhooks.calls.url: required when enabled = true\n');
   });
 
   it('logs unknown keys as warnings at startup and starts anyway', async () => {

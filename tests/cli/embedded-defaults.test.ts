@@ -28,6 +28,8 @@ describe('started with no config.toml and no --config', () => {
     expect(String(line?.msg)).toMatch(/config\.sample\.toml/);
     expect(String(line?.msg)).toMatch(/--config FILE/);
     expect(String(line?.msg)).toMatch(/OTP_GATEWAY_/);
+    // They have a namespace and a provider: no warning that the API is unusable.
+    expect(cli.logs().filter((l) => /^NO (NAMESPACE|PROVIDER)/.test(String(l.msg)))).toEqual([]);
   });
 
   it('still honours OTP_GATEWAY_APP__ADDRESS', () => {

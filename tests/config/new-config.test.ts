@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load';
@@ -29,6 +29,15 @@ describe('otpgateway --new-config', () => {
     expect(text).toContain('[providers.pinpoint_sms]');
     // The provider's own secret_key (AWS) is left alone.
     expect(config.providers.pinpoint_sms?.secret_key).toBe('');
+  });
+
+  it('writes the namespace the README\'s examples use (namespaces are case-sensitive: MyApp would answer them 401)', () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const used = new Set([...readme.matchAll(/curl -u (\w+):/g), ...readme.matchAll(/namespace: '(\w+)'/g)].map((m) => m[1]));
+    used.delete('dev');
+    expect([...used]).toEqual(['myApp']);
+    expect(Object.values(load(newConfigText()).config.auth).map((t) => t.namespace)).toEqual(['myApp']);
+    expect(newConfigText({ sample: '[app]\n' })).toMatch(/^\[auth\.myApp\]\nnamespace = "myApp"$/m);
   });
 
   it('generates different secrets every time', () => {

@@ -199,7 +199,7 @@ describe('the image runtime, rebuilt without Docker', () => {
   test('`docker run IMAGE --new-config` prints a config that, mounted with the Redis host from the environment (as in docker-compose.yml), starts', async () => {
     const printed = await runProcess({ command: command(['--new-config']), cwd: image(workdirOf(runtime)), env: containerEnv({}) });
     expect(printed.code).toBe(0);
-    const secret = /\[auth\.MyApp\][^[]*?\nsecret = "([^"]+)"/.exec(printed.stdout)?.[1];
+    const secret = /\[auth\.myApp\][^[]*?\nsecret = "([^"]+)"/.exec(printed.stdout)?.[1];
     expect(secret).toMatch(/^[\w-]{43}$/);
     const mounted = image('/etc/otpgateway/config.toml');
     const original = readFileSync(mounted);
@@ -210,7 +210,7 @@ describe('the image runtime, rebuilt without Docker', () => {
         OTP_GATEWAY_STORE__REDIS__PORT: String(testRedisPort()),
       });
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
-      const providers = await fetch(`${url}/api/providers`, { headers: { authorization: auth('MyApp', secret ?? '') } });
+      const providers = await fetch(`${url}/api/providers`, { headers: { authorization: auth('myApp', secret ?? '') } });
       expect(await providers.json()).toEqual({ status: 'success', data: ['smtp'] });
     } finally {
       writeFileSync(mounted, original);

@@ -20,7 +20,7 @@ export interface E2E {
   hostUrl: string;
   browser: Browser;
   /** A fresh browser context that records every URL it requests. */
-  newPage(options?: { javaScriptEnabled?: boolean; width?: number }): Promise<{ page: Page; context: BrowserContext; requests: string[]; consoleErrors: string[] }>;
+  newPage(options?: { javaScriptEnabled?: boolean; width?: number; height?: number }): Promise<{ page: Page; context: BrowserContext; requests: string[]; consoleErrors: string[] }>;
   /** The last code the `log` provider "sent" for this id (read from the gateway log). */
   codeFor(id: string): string;
   /** Create an OTP through the API as the host app's namespace (or `tenant`); returns the code. */
@@ -75,7 +75,7 @@ export async function startE2E(options: { config?: (urls: { hostUrl: string }) =
     async newPage(opts = {}) {
       const context = await browser.newContext({
         javaScriptEnabled: opts.javaScriptEnabled ?? true,
-        viewport: { width: opts.width ?? 1024, height: 720 },
+        viewport: { width: opts.width ?? 1024, height: opts.height ?? 720 },
       });
       context.setDefaultTimeout(30_000);
       contexts.push(context);

@@ -163,6 +163,15 @@ describe.each(['memory', 'redis'] as const)('creating OTPs through /api on the %
       expect(verified.body.data).toMatchObject({ closed: true, to: 'new@example.com' });
     });
 
+    it('keeps the record\'s own max_attempts and max_generate on a regeneration that does not set them, and takes new ones when it does', async () => {
+      const id = newId('keep');
+      await api.as.a.put(`/api/otp/${id}`, 'provider=log&to=a@example.com&max_attempts=3&max_generate=4').expect(200);
+      const kept = await api.as.a.put(`/api/otp/${id}`, 'provider=log&to=a@example.com').expect(200);
+      expect(kept.body.data).toMatchObject({ max_attempts: 3, max_generate: 4, generate: 2 });
+      const changed = await api.as.a.put(`/api/otp/${id}`, { provider: 'log', to: 'a@example.com', max_attempts: 2 }).expect(200);
+      expect(changed.body.data).toMatchObject({ max_attempts: 2, max_generate: 4, generate: 3 });
+    });
+
     it('returns the code only in the response to the PUT', async () => {
       const id = newId('secret');
       const code = 'Only-In-Put';

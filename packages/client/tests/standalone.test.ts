@@ -4,15 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * Apps import `otpgateway/client` alone: the built client must load with none
+ * Apps install `otpgateway-client` alone: the built client must load with none
  * of the server's dependencies (express, redis…) and nothing from the server's modules.
  */
-const BUILT_CLIENT = path.join(__dirname, '..', '..', 'dist', 'src', 'client');
+const BUILT = path.join(__dirname, '..', 'dist');
+const BUILT_CLIENT = path.join(BUILT, 'client');
 
 describe('the built client stands alone', () => {
   let dir: string;
   beforeAll(() => {
-    if (!existsSync(BUILT_CLIENT)) throw new Error(`${BUILT_CLIENT} is missing: build first (npx tsc -p tsconfig.json)`);
+    if (!existsSync(BUILT_CLIENT)) throw new Error(`${BUILT_CLIENT} is missing: build first (npm run build:client)`);
     dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-client-'));
     cpSync(BUILT_CLIENT, dir, { recursive: true, filter: (src) => !src.endsWith('.map') });
   });
@@ -32,5 +33,12 @@ describe('the built client stands alone', () => {
     const script = "const c = require('./index.js'); new c.OTPGatewayClient({ baseUrl: 'http://x', namespace: 'n', secret: 's' }); console.log(Object.keys(c).sort().join(','))";
     const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }).toString();
     expect(out.trim()).toBe('OTPGatewayClient,OTPGatewayError');
+  });
+
+  test('its only file outside dist/client is the declaration of the core\'s wire types, which imports nothing', () => {
+    expect(readdirSync(BUILT).sort()).toEqual(['client', 'otp']);
+    const types = readFileSync(path.join(BUILT, 'otp', 'types.d.ts'), 'utf8');
+    expect(types).toMatch(/export interface Otp \{/);
+    expect(types).not.toMatch(/^import|from '/m);
   });
 });

@@ -1,14 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
-import { startHttpPeer, type HttpPeer } from '../helpers/http-peer';
+import { buildTestGateway, TENANTS, type TestGateway } from '../../../tests/helpers/gateway';
+import { startHttpPeer, type HttpPeer } from '../../../tests/helpers/http-peer';
 
 /**
  * The Node client against a real gateway listening on a loopback port (Redis store).
- * It is loaded by its package name, so the test goes through package.json "exports"
- * (the package's self-reference) to the built dist/src/client, as an app's require would.
+ * It is loaded by its package name, so the test goes through the package's "exports"
+ * (node_modules/otpgateway-client, the npm workspace link) to its built dist/client, as an app's require would.
  */
-const { OTPGatewayClient, OTPGatewayError } = require('otpgateway/client') as typeof import('../../src/client');
+const { OTPGatewayClient, OTPGatewayError } = require('otpgateway-client') as typeof import('../../../src/client');
 type Client = InstanceType<typeof OTPGatewayClient>;
 
 jest.setTimeout(60_000);
