@@ -36,7 +36,7 @@ describe('a misspelt config key', () => {
 
   test('is looked up among the keys of its own table, through tables of tables', () => {
     expect(tableKeys(configSchema, ['store', 'redis'])).toEqual(expect.arrayContaining(['host', 'port', 'key_prefix']));
-    expect(tableKeys(configSchema, ['auth', 'anyName'])).toEqual(['namespace', 'secret', 'allowed_origins']);
+    expect(tableKeys(configSchema, ['auth', 'anyName'])).toEqual(expect.arrayContaining(['namespace', 'secret', 'allowed_origins']));
     expect(tableKeys(configSchema, ['app', 'otp_ttl'])).toEqual([]);
   });
 });
