@@ -152,9 +152,10 @@ export class OtpService {
     const result = await this.deps.store.resend(key);
     if (result.kind === 'not_found') throw otpNotFound();
     if (result.kind === 'locked') throw recordLocked(result.otp);
+    // Refused by the store before it counted a send (an OTP created without `to`).
+    if (result.kind === 'no_address') throw new AppError('no_address', 'This OTP has no address to send to yet.');
     const view = this.view(result.otp);
     if (result.kind === 'closed') return view;
-    if (!view.to) throw new AppError('no_address', 'This OTP has no address to send to yet.');
     await this.send(this.channel(result.otp.provider), { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to);
     return view;
   }

@@ -107,6 +107,7 @@ export class MemoryStore implements Store {
     if (!entry) return { kind: 'not_found' };
     if (entry.otp.closed) return { kind: 'closed', otp: this.view(entry) };
     if (isLocked(entry.otp)) return { kind: 'locked', otp: this.view(entry) };
+    if (entry.otp.to === '') return { kind: 'no_address', otp: this.view(entry) };
     entry.otp.generate += 1;
     return { kind: 'resend', otp: this.view(entry) };
   }
