@@ -20,6 +20,7 @@ export function providerChannel(provider: Provider, template: MessageTemplate): 
     },
     otpLength: provider.otpLength,
     maxAddressLength: provider.maxAddressLength,
+    addressKind: provider.addressKind,
     validateAddress: (to) => provider.validateAddress(to),
     async deliver({ otp, to, otpUrl }: Delivery): Promise<DeliveryReceipt> {
       const rendered = template.render({

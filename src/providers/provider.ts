@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../log/logger';
 import { bool, duration, int, text } from '../config-fields';
 import { errorMessage } from '../errors';
+import type { AddressKind } from '../otp/addresses';
 import type { AddressCheck } from '../otp/channels';
 import type { CreatedOtp } from '../otp/types';
 
@@ -32,6 +33,8 @@ export interface Provider {
   /** Default help text on the address page. */
   readonly addressDescription: string;
   readonly maxAddressLength: number;
+  /** How its addresses compare for per-address limits (`email`, `phone`; absent: `text`). */
+  readonly addressKind?: AddressKind;
   /** Digits of generated codes. */
   readonly otpLength: number;
   /** Whether bodies are HTML (escaped when rendered) or plain text. */

@@ -58,6 +58,7 @@ export const smtpProvider = defineProviderKind({
       channelDescription: 'We have sent a verification code to your e-mail. Enter it below, or open the link in the e-mail.',
       addressDescription: 'Enter your e-mail address to receive a verification code.',
       maxAddressLength: 254,
+      addressKind: 'email',
       otpLength: config.otp_length,
       bodyFormat: 'html',
       defaultSubject: BUILT_IN_TEMPLATES.channelSubject,

@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, storeUnavailable } from '../errors';
+import { canonicalAddressFor } from '../otp/addresses';
 import type { Sealer } from '../otp/crypto';
 import type { SendGuard } from '../otp/send';
 import { withTimeout } from '../timeout';
@@ -50,8 +51,8 @@ export function createRateLimits(config: RateLimitConfig, deps: RateLimitDeps): 
     // The IP is pseudonymised too (':' cannot start a namespace): a Redis dump should not list visitors' IPs.
     perClient: pages && ((ip) => pages.take(deps.sealer.addressTag(':ip', ip), '', (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`)),
     perNamespace: api && ((namespace) => api.take(namespace, namespace, (s) => `Too many API calls for namespace ${namespace}. Retry after ${s} seconds.`)),
-    // Keyed by an HMAC of the address (sealer.addressTag), never by the address itself.
-    perAddress: sends && ((namespace, _channel, address) => sends.take(deps.sealer.addressTag(namespace, address), namespace, (s) =>
+    // Keyed by an HMAC (sealer.addressTag) of the address's canonical form, so respellings share one budget.
+    perAddress: sends && ((namespace, channel, address) => sends.take(deps.sealer.addressTag(namespace, canonicalAddressFor(channel, address)), namespace, (s) =>
       `Too many codes were sent to this address. Nothing was sent; retry after ${s} seconds.`)),
   };
 }
