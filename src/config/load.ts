@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { applyRenamedKeys, isTable } from './compat';
-import { EMBEDDED_DEFAULTS } from './defaults';
+import { EMBEDDED_DEFAULTS, embeddedAddressProblem } from './defaults';
 import { applyEnvOverrides, envOrigin } from './env';
 import { ConfigError, shown } from '../config-fields';
 
@@ -58,6 +58,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   const origins = applyEnvOverrides(raw, options.env);
   applyRenamedKeys(raw);
   const { config, warnings } = validate(raw, { envOrigins: origins });
+  const exposed = embedded ? embeddedAddressProblem(config.app.address, envOrigin(origins, 'app.address')) : undefined;
+  if (exposed) throw new ConfigError([exposed], warnings);
   return { config: deepFreeze(config), warnings, files, embedded, baseDirs: [...files.map((f) => path.dirname(f)), cwd] };
 }
 
