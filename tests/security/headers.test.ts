@@ -20,7 +20,7 @@ function csp(res: request.Response): Map<string, string> {
 describe('security headers', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await buildTestGateway({ store: 'memory', config: { auth: { C: { namespace: 'nsC', secret: 'secret-C', allowed_origins: ['https://shop.example'] } } } });
+    gw = await buildTestGateway({ store: 'memory', config: { auth: { C: { namespace: 'nsC', secret: 'secret-of-tenant-C', allowed_origins: ['https://shop.example'] } } } });
   });
   afterAll(() => gw.close());
 
