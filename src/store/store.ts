@@ -55,7 +55,9 @@ export interface StoredOtp extends OtpKey, Omit<OtpFields, 'maxAttempts' | 'maxG
 export type UpsertResult =
   | { kind: 'created'; otp: StoredOtp }
   | { kind: 'regenerated'; otp: StoredOtp }
-  | { kind: 'locked'; otp: StoredOtp };
+  | { kind: 'locked'; otp: StoredOtp }
+  /** A store with a cap on records per namespace (the memory store) refused a new record; `limit` is the cap. */
+  | { kind: 'full'; limit: number };
 
 /** Result of a verification attempt. */
 export type VerifyResult =
