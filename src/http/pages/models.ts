@@ -87,7 +87,9 @@ export function codePageModel(ctx: PageContext, otp: Otp, l: ChannelLabels, stat
     maxAttempts: otp.max_attempts,
     ttl: otp.ttl,
     ttlText: formatDuration(otp.ttl),
-    canResend: !confirm && otp.generate < otp.max_generate,
+    // A closed record (a wrong code after a verification) neither resends nor polls: its poll would flip the page to "Verified".
+    canResend: !confirm && !otp.closed && otp.generate < otp.max_generate,
+    poll: !otp.closed,
     confirm,
     prefill: state.prefill ?? '',
     error: state.error ?? '',
