@@ -37,7 +37,7 @@ const WEB_ROUTES = ['page', 'static', 'no_route'];
 
 /** Build the store named by `[store]`; the Redis store is connected and its scripts loaded. */
 export async function createStore(config: Config, logger: Logger, metrics: GatewayMetrics = NO_METRICS): Promise<Store> {
-  if (config.store.backend === 'memory') return new MemoryStore();
+  if (config.store.backend === 'memory') return new MemoryStore({ maxPerNamespace: config.app.max_otps_per_namespace });
   const redis = config.store.redis;
   const store = new RedisStore({
     host: redis.host,
@@ -98,6 +98,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       ttlSeconds: config.app.otp_ttl,
       maxAttempts: config.app.otp_max_attempts,
       maxGenerate: config.app.otp_max_generate,
+      maxExtraBytes: config.app.max_extra_bytes,
       publishEvents: config.store.backend === 'redis' && config.store.redis.publish_key !== '',
     },
   });

@@ -19,7 +19,7 @@ const { buildGateway } = require('../../dist/src/gateway');
 const { createLogger } = require('../../dist/src/log/logger');
 
 const OUT = path.resolve(process.argv[2] || __dirname);
-const SECRET = 'acme-secret';
+const SECRET = 'acme-secret-for-screenshots';
 
 function freePort() {
   return new Promise((resolve, reject) => {

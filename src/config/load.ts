@@ -3,13 +3,15 @@ import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { applyRenamedKeys, isTable } from './compat';
-import { EMBEDDED_DEFAULTS } from './defaults';
+import { EMBEDDED_DEFAULTS, embeddedAddressProblem } from './defaults';
 import { applyEnvOverrides, envOrigin } from './env';
 import { ConfigError, shown } from '../config-fields';
 
 import { configSchema, type Config } from './schema';
 import { unknownKeyWarning } from './unknown-keys';
 import { describeTomlError } from './toml-errors';
+import { weakSecretProblems } from './secrets';
+import { PROVIDER_KINDS } from '../providers/kinds';
 
 type Table = Record<string, unknown>;
 
@@ -60,16 +62,22 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
 
   const origins = applyEnvOverrides(raw, options.env);
   applyRenamedKeys(raw);
-  const { config, warnings } = validate(raw, { envOrigins: origins });
+  const { config, warnings } = validate(raw, { envOrigins: origins, embedded });
+  const exposed = embedded ? embeddedAddressProblem(config.app.address, envOrigin(origins, 'app.address')) : undefined;
+  if (exposed) throw new ConfigError([exposed], warnings);
   return { config: deepFreeze(config), warnings, files, embedded, baseDirs: [...files.map((f) => path.dirname(f)), cwd] };
 }
 
 /**
  * Validate a raw (merged) table; unknown keys become warnings, everything else
  * a ConfigError. `envOrigins` (dotted key → variable) names the environment
- * variable behind a bad value.
+ * variable behind a bad value; `embedded`: the raw table holds the embedded
+ * development defaults, whose published secret is allowed (they listen on loopback only).
  */
-export function validate(raw: Table, options: { envOrigins?: ReadonlyMap<string, string> } = {}): { config: Config; warnings: string[] } {
+export function validate(
+  raw: Table,
+  options: { envOrigins?: ReadonlyMap<string, string>; embedded?: boolean } = {},
+): { config: Config; warnings: string[] } {
   const warnings: string[] = [];
   let result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
@@ -82,10 +90,10 @@ export function validate(raw: Table, options: { envOrigins?: ReadonlyMap<string,
     }
     if (unknown.length > 0) result = configSchema.safeParse(raw, { reportInput: true });
   }
-  if (!result.success) {
-    const origins = options.envOrigins ?? new Map<string, string>();
-    throw new ConfigError(result.error.issues.map((issue) => formatIssue(issue, origins)), warnings);
-  }
+  const origins = options.envOrigins ?? new Map<string, string>();
+  const problems = result.success ? [] : result.error.issues.map((issue) => formatIssue(issue, origins));
+  for (const { key, message } of weakSecretProblems(raw.auth, { embedded: options.embedded === true })) problems.push(withOrigin(key, message, origins));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems, warnings);
   for (const [id, table] of Object.entries(raw.providers ?? {})) {
     if (isTable(table) && table.enabled === undefined) {
       warnings.push(`providers.${id}.enabled: not set, so the provider is disabled (set enabled = true to use it)`);
@@ -109,8 +117,12 @@ function removeKey(root: Table, keyPath: PropertyKey[]): void {
 }
 
 function formatIssue(issue: z.core.$ZodIssue, envOrigins: ReadonlyMap<string, string>): string {
-  const where = dotted(issue.path);
   const message = issue.code === 'invalid_type' && issue.expected === 'object' ? `expected a table, got ${shown(issue.input)}` : issue.message;
+  return withOrigin(dotted(issue.path), message, envOrigins);
+}
+
+/** `key: message`, naming the environment variable when the value came from one. */
+function withOrigin(where: string, message: string, envOrigins: ReadonlyMap<string, string>): string {
   const variable = envOrigin(envOrigins, where);
   const line = where ? `${where}: ${message}` : message;
   return variable ? `${line} (set by the environment variable ${variable})` : line;

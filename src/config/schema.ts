@@ -46,6 +46,8 @@ const appSchema = table({
   trusted_proxies: textList([]),
   workers: int(1, 0, 256),
   default_language: languageTag('en'),
+  max_otps_per_namespace: int(10_000, 0, 100_000_000),
+  max_extra_bytes: int(4096, 2, 65_536),
 }).superRefine((app, ctx) => {
   if (typeof app.address === 'string' && !parseAddress(app.address)) {
     ctx.addIssue({ code: 'custom', path: ['address'], message: `expected "host:port" with a port 0-65535, got ${JSON.stringify(app.address)}` });

@@ -3,6 +3,7 @@ import { contentType } from 'prom-client';
 import { parseAddress } from '../config-fields';
 import { errorMessage } from '../errors';
 import { basicCredentials, secretMatcher } from '../security/credentials';
+import { METRICS_HEADERS } from '../security/headers';
 
 /** How the `/metrics` endpoint gets its text and who may read it. */
 export interface MetricsEndpointOptions {
@@ -20,21 +21,21 @@ export function metricsHandler(options: MetricsEndpointOptions): (req: IncomingM
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found. Metrics are at GET /metrics.\n');
+      res.writeHead(404, METRICS_HEADERS).end('Not found. Metrics are at GET /metrics.\n');
       return;
     }
     if (!authorized(req)) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="otpgateway metrics"', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(401, { ...METRICS_HEADERS, 'WWW-Authenticate': 'Basic realm="otpgateway metrics"' });
       res.end('Invalid or missing credentials: use the [metrics] username and password.\n');
       return;
     }
     options.collect().then(
       (text) => {
-        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+        res.writeHead(200, { ...METRICS_HEADERS, 'Content-Type': contentType });
         res.end(req.method === 'HEAD' ? undefined : text);
       },
       (err: unknown) => {
-        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.writeHead(503, METRICS_HEADERS);
         res.end(`Metrics are unavailable: ${errorMessage(err)}\n`);
       },
     );

@@ -1,3 +1,4 @@
+import type { AddressKind } from './addresses';
 import type { CreatedOtp } from './types';
 
 /**
@@ -49,6 +50,8 @@ export interface Channel {
   /** Digits of generated codes. */
   readonly otpLength: number;
   readonly maxAddressLength: number;
+  /** How its addresses compare for per-address limits (addresses.ts); absent: `text`. */
+  readonly addressKind?: AddressKind;
   /** Normalise `to` or say why it is not a valid address for this channel. */
   validateAddress(to: string): AddressCheck;
   /** Render the message and hand it to the upstream; rejects with the upstream's reason. */

@@ -16,6 +16,8 @@ export interface OtpSettings {
   maxGenerate: number;
   /** Publish check/close events (Redis `publish_key` set). */
   publishEvents: boolean;
+  /** Longest `extra` accepted, in bytes of its JSON text (`app.max_extra_bytes`); absent: no cap. */
+  maxExtraBytes?: number;
 }
 
 /** Everything the lifecycle depends on. */
@@ -51,6 +53,7 @@ export class OtpService {
     const { store, sealer, settings } = this.deps;
     const channel = this.channel(request.provider);
     const to = request.to ? this.normaliseAddress(channel, request.to) : '';
+    const extra = this.extraText(request.extra);
     const key = { namespace, id: id ?? randomId() };
     const code = request.otp ?? randomDigits(channel.otpLength);
     const result = await store.upsert(
@@ -59,7 +62,7 @@ export class OtpService {
         to: sealer.seal(to),
         channelDescription: request.channelDescription,
         addressDescription: request.addressDescription,
-        extra: JSON.stringify(request.extra ?? {}),
+        extra,
         provider: request.provider,
         code: sealer.seal(code),
         codeDigest: sealer.codeDigest(key.namespace, key.id, code),
@@ -71,6 +74,10 @@ export class OtpService {
       request.ttlSeconds ?? settings.ttlSeconds,
       { maxAttempts: settings.maxAttempts, maxGenerate: settings.maxGenerate },
     );
+    if (result.kind === 'full') {
+      throw new AppError('namespace_full', `This namespace already holds ${result.limit} live OTPs, the most this gateway keeps per namespace ` +
+        '(app.max_otps_per_namespace). Wait for some to expire, or delete finished ones with DELETE /api/otp/:id.', { data: { max_otps: result.limit } });
+    }
     if (result.kind === 'locked') {
       this.emit({ type: 'otp.locked', otp: this.view(result.otp) });
       throw recordLocked(result.otp);
@@ -158,9 +165,10 @@ export class OtpService {
     const result = await this.deps.store.resend(key);
     if (result.kind === 'not_found') throw otpNotFound();
     if (result.kind === 'locked') throw recordLocked(result.otp);
+    // Refused by the store before it counted a send (an OTP created without `to`).
+    if (result.kind === 'no_address') throw new AppError('no_address', 'This OTP has no address to send to yet.');
     const view = this.view(result.otp);
     if (result.kind === 'closed') return view;
-    if (!view.to) throw new AppError('no_address', 'This OTP has no address to send to yet.');
     await this.send(this.channel(result.otp.provider), { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to, parseMeta(result.otp.meta));
     return view;
   }
@@ -177,6 +185,18 @@ export class OtpService {
     const enabled = channels.ids.length > 0 ? `Enabled providers: ${channels.ids.join(', ')}.` : 'No provider is enabled on this gateway.';
     const why = channels.isDisabled(id) ? `${JSON.stringify(id)} exists but is disabled on this gateway.` : `${JSON.stringify(id)} is not a provider of this gateway.`;
     throw invalidField('provider', `Unknown provider: ${why} ${enabled}`);
+  }
+
+  /** The JSON text of `extra`, refused (413) when longer than `maxExtraBytes`: every record is kept in full until it expires. */
+  private extraText(extra: unknown): string {
+    const text = JSON.stringify(extra ?? {});
+    const max = this.deps.settings.maxExtraBytes;
+    if (max !== undefined && Buffer.byteLength(text) > max) {
+      throw new AppError('extra_too_large', `\`extra\` is too long: at most ${max} bytes of JSON (app.max_extra_bytes), got ${Buffer.byteLength(text)}.`, {
+        data: { field: 'extra', max_bytes: max },
+      });
+    }
+    return text;
   }
 
   private normaliseAddress(channel: Channel, to: string): string {

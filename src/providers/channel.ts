@@ -26,6 +26,7 @@ export function providerChannel(provider: Provider, templates: TemplateSet, defa
     labels,
     otpLength: provider.otpLength,
     maxAddressLength: provider.maxAddressLength,
+    addressKind: provider.addressKind,
     validateAddress: (to) => provider.validateAddress(to),
     async deliver({ otp, to, otpUrl, lang }: Delivery): Promise<DeliveryReceipt> {
       const input = { to, namespace: otp.namespace, code: otp.otp, otpUrl, ttlSeconds: otp.ttl, extra: otp.extra };

@@ -83,6 +83,7 @@ export function phoneProviderBase(
     channelDescription: `We have sent a verification code to your mobile number by ${channelName}. Enter it below.`,
     addressDescription: 'Enter your mobile number with its country code to receive a verification code.',
     maxAddressLength: MAX_PHONE_LENGTH,
+    addressKind: 'phone',
     otpLength: config.otp_length,
     bodyFormat: 'text',
     defaultSubject: BUILT_IN_TEMPLATES.smsSubject,

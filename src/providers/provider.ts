@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../log/logger';
 import { bool, duration, int, text } from '../config-fields';
 import { errorMessage } from '../errors';
+import type { AddressKind } from '../otp/addresses';
 import type { AddressCheck } from '../otp/channels';
 import type { CreatedOtp } from '../otp/types';
 
@@ -34,6 +35,8 @@ export interface Provider {
   /** The catalog section of its labels in every language (locales/*.json `channel.<key>`: "email", "sms"…); absent: the labels above, from the config. */
   readonly labelKey?: string;
   readonly maxAddressLength: number;
+  /** How its addresses compare for per-address limits (`email`, `phone`; absent: `text`). */
+  readonly addressKind?: AddressKind;
   /** Digits of generated codes. */
   readonly otpLength: number;
   /** Whether bodies are HTML (escaped when rendered) or plain text. */

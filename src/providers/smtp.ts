@@ -20,6 +20,7 @@ export const smtpProvider = defineProviderKind({
     auth_protocol: oneOf('none', ['login', 'plain', 'cram', 'none'] as const),
     tls_type: oneOf('none', ['none', 'STARTTLS', 'TLS'] as const),
     tls_skip_verify: bool(false),
+    opportunistic_tls: bool(true),
     from_email: text('OTP verification <otp@localhost>'),
   },
   requiredWhenEnabled: ['host', 'from_email'],
@@ -28,16 +29,20 @@ export const smtpProvider = defineProviderKind({
     if (authMethod && config.username === '') {
       throw new ProviderSetupError('username', `required when auth_protocol = "${config.auth_protocol}" (or set auth_protocol = "none")`);
     }
+    // With tls_type = "none", a LOGIN/PLAIN password would cross the wire as base64: upgrade when the server offers STARTTLS.
+    const clearPassword = config.tls_type === 'none' && (config.auth_protocol === 'login' || config.auth_protocol === 'plain');
+    if (clearPassword) logger.warn(clearPasswordWarning(id, config.auth_protocol, config.opportunistic_tls));
     const transport = createTransport({
       pool: true,
       maxConnections: config.max_conns,
       host: config.host,
       port: config.port,
       // TLS: encrypted from the first byte (usually port 465). STARTTLS: upgrade is
-      // mandatory, never silently plain. none: plain text even if the server offers STARTTLS.
+      // mandatory, never silently plain. none: plain text even if the server offers STARTTLS,
+      // unless a password is sent (then STARTTLS when offered, unless opportunistic_tls = false).
       secure: config.tls_type === 'TLS',
       requireTLS: config.tls_type === 'STARTTLS',
-      ignoreTLS: config.tls_type === 'none',
+      ignoreTLS: config.tls_type === 'none' && !(clearPassword && config.opportunistic_tls),
       auth: authMethod ? { user: config.username, pass: config.password } : undefined,
       authMethod,
       tls: { rejectUnauthorized: !config.tls_skip_verify },
@@ -59,6 +64,7 @@ export const smtpProvider = defineProviderKind({
       channelDescription: 'We have sent a verification code to your e-mail. Enter it below, or open the link in the e-mail.',
       addressDescription: 'Enter your e-mail address to receive a verification code.',
       maxAddressLength: 254,
+      addressKind: 'email',
       otpLength: config.otp_length,
       bodyFormat: 'html',
       defaultSubject: BUILT_IN_TEMPLATES.channelSubject,
@@ -80,6 +86,15 @@ export const smtpProvider = defineProviderKind({
     };
   },
 });
+
+/** The startup warning for a password that may cross the wire unencrypted. */
+function clearPasswordWarning(id: string, protocol: string, opportunistic: boolean): string {
+  const setting = `providers.${id}: auth_protocol = "${protocol}" with tls_type = "none"`;
+  const fix = 'Set tls_type = "STARTTLS" (or "TLS") to require encryption.';
+  return opportunistic
+    ? `${setting}: the password is sent after STARTTLS when the server offers it, and in clear when it does not (or when someone on the path removes the offer). ${fix}`
+    : `${setting} and opportunistic_tls = false: the password is sent in clear. ${fix}`;
+}
 
 /** An e-mail address with its domain lower-cased (the local part is case-sensitive by the RFC), or why not. */
 export function validateEmail(to: string): AddressCheck {

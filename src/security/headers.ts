@@ -6,6 +6,7 @@ import helmet from 'helmet';
  * serves the request (so a path spelt `/API/…` can never get another surface's set):
  * - `/api` (JSON for backends): a CSP that allows nothing, no framing, no caching;
  *   a constant set written with the answer (the API pipeline does not run Express);
+ *   `/metrics` writes the same set;
  * - `/static`: otp.js/otp.css are loaded by host pages on other origins, so
  *   Cross-Origin-Resource-Policy is cross-origin and caching is allowed;
  * - the public pages: nosniff, no-referrer, no caching. Their CSP and
@@ -27,6 +28,9 @@ export const API_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Frame-Options': 'DENY',
   'Content-Type': 'application/json; charset=utf-8',
 });
+
+/** The headers of every `/metrics` answer (text for Prometheus, never a document): the API's set, as plain text. */
+export const METRICS_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...API_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
 
 const common = {
   strictTransportSecurity: false,

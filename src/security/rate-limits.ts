@@ -1,7 +1,9 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, storeUnavailable } from '../errors';
+import { canonicalAddressFor } from '../otp/addresses';
 import type { Sealer } from '../otp/crypto';
 import type { SendGuard } from '../otp/send';
+import { clientKey } from './client-key';
 import { withTimeout } from '../timeout';
 import type { RateLimitConfig } from './rate-limit-config';
 
@@ -31,7 +33,7 @@ export interface RateLimitDeps {
 
 /** The limits that are on (a count of 0 turns one off: its entry is undefined). */
 export interface RateLimits {
-  /** Page loads and form POSTs per client IP. */
+  /** Page loads and form POSTs per client IP (per /64 for IPv6). */
   perClient?: (clientIp: string) => Promise<void>;
   /** Authenticated API calls per namespace. */
   perNamespace?: (namespace: string) => Promise<void>;
@@ -47,11 +49,12 @@ export function createRateLimits(config: RateLimitConfig, deps: RateLimitDeps): 
   const api = make('api', config.api_per_namespace, config.api_window);
   const sends = make('send', config.sends_per_address, config.sends_window);
   return {
-    // The IP is pseudonymised too (':' cannot start a namespace): a Redis dump should not list visitors' IPs.
-    perClient: pages && ((ip) => pages.take(deps.sealer.addressTag(':ip', ip), '', (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`)),
+    // IPv6 clients by their /64 (client-key.ts). The key is pseudonymised too (':' cannot start a namespace):
+    // a Redis dump should not list visitors' IPs.
+    perClient: pages && ((ip) => pages.take(deps.sealer.addressTag(':ip', clientKey(ip)), '', (s) => `Too many requests from your network. Please wait ${s} seconds and try again.`)),
     perNamespace: api && ((namespace) => api.take(namespace, namespace, (s) => `Too many API calls for namespace ${namespace}. Retry after ${s} seconds.`)),
-    // Keyed by an HMAC of the address (sealer.addressTag), never by the address itself.
-    perAddress: sends && ((namespace, _channel, address) => sends.take(deps.sealer.addressTag(namespace, address), namespace, (s) =>
+    // Keyed by an HMAC (sealer.addressTag) of the address's canonical form, so respellings share one budget.
+    perAddress: sends && ((namespace, channel, address) => sends.take(deps.sealer.addressTag(namespace, canonicalAddressFor(channel, address)), namespace, (s) =>
       `Too many codes were sent to this address. Nothing was sent; retry after ${s} seconds.`)),
   };
 }

@@ -21,21 +21,30 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** How often expired records are swept (ms). Reads also expire lazily. */
   sweepIntervalMs?: number;
+  /** Most live records one namespace may hold (`app.max_otps_per_namespace`); 0 or absent: no cap. */
+  maxPerNamespace?: number;
 }
 
 /**
  * The embedded, single-process store. Every method runs synchronously between
  * two awaits, so each lifecycle step is atomic within the process. Not shared
- * between processes: use Redis for more than one worker or instance.
+ * between processes: use Redis for more than one worker or instance. One
+ * namespace cannot fill the process for every other: new records beyond
+ * `maxPerNamespace` are refused.
  */
 export class MemoryStore implements Store {
   readonly name = 'memory';
   private readonly entries = new Map<string, Entry>();
+  /** Live records per namespace (kept in step with `entries` by `insert` and `remove`). */
+  private readonly counts = new Map<string, number>();
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly maxPerNamespace: number;
+  private lastSweep = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.maxPerNamespace = options.maxPerNamespace ?? 0;
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 30_000);
     this.sweeper.unref();
   }
@@ -45,11 +54,12 @@ export class MemoryStore implements Store {
     const expiresAt = this.now() + ttlSeconds * 1000;
     const { maxAttempts, maxGenerate, ...stored } = fields;
     if (!existing) {
+      if (this.isFull(key.namespace)) return { kind: 'full', limit: this.maxPerNamespace };
       const otp = {
         ...key, ...stored, attempts: 0, generate: 1, closed: false, deliveredVia: '',
         maxAttempts: maxAttempts ?? defaults.maxAttempts, maxGenerate: maxGenerate ?? defaults.maxGenerate,
       };
-      this.entries.set(keyOf(key), { otp, expiresAt });
+      this.insert(keyOf(key), { otp, expiresAt });
       return { kind: 'created', otp: this.view({ otp, expiresAt }) };
     }
     const budgets = { maxAttempts: maxAttempts ?? existing.otp.maxAttempts, maxGenerate: maxGenerate ?? existing.otp.maxGenerate };
@@ -72,7 +82,7 @@ export class MemoryStore implements Store {
     }
     otp.closed = true;
     const view = this.view(entry);
-    if (!options.skipDelete) this.entries.delete(keyOf(key));
+    if (!options.skipDelete) this.remove(keyOf(key));
     return { kind: 'verified', otp: view };
   }
 
@@ -84,13 +94,13 @@ export class MemoryStore implements Store {
   async takeIfClosed(key: OtpKey): Promise<StoredOtp | null> {
     const entry = this.live(key);
     if (!entry) return null;
-    if (entry.otp.closed) this.entries.delete(keyOf(key));
+    if (entry.otp.closed) this.remove(keyOf(key));
     return this.view(entry);
   }
 
   async delete(key: OtpKey): Promise<boolean> {
     const existed = this.live(key) !== undefined;
-    this.entries.delete(keyOf(key));
+    this.remove(keyOf(key));
     return existed;
   }
 
@@ -107,6 +117,7 @@ export class MemoryStore implements Store {
     if (!entry) return { kind: 'not_found' };
     if (entry.otp.closed) return { kind: 'closed', otp: this.view(entry) };
     if (isLocked(entry.otp)) return { kind: 'locked', otp: this.view(entry) };
+    if (entry.otp.to === '') return { kind: 'no_address', otp: this.view(entry) };
     entry.otp.generate += 1;
     return { kind: 'resend', otp: this.view(entry) };
   }
@@ -125,6 +136,7 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
+    this.counts.clear();
   }
 
   /** Number of live records (for tests and diagnostics). */
@@ -137,7 +149,7 @@ export class MemoryStore implements Store {
     const k = keyOf(key);
     const entry = this.entries.get(k);
     if (entry && entry.expiresAt <= this.now()) {
-      this.entries.delete(k);
+      this.remove(k);
       return undefined;
     }
     return entry;
@@ -150,7 +162,31 @@ export class MemoryStore implements Store {
 
   private sweep(): void {
     const now = this.now();
-    for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(k);
+    this.lastSweep = now;
+    for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.remove(k);
+  }
+
+  /** At the cap, expired records may still be counted: sweep first (at most once a second, a sweep reads every record). */
+  private isFull(namespace: string): boolean {
+    if (this.maxPerNamespace <= 0 || (this.counts.get(namespace) ?? 0) < this.maxPerNamespace) return false;
+    if (this.now() - this.lastSweep >= 1000) this.sweep();
+    return (this.counts.get(namespace) ?? 0) >= this.maxPerNamespace;
+  }
+
+  private insert(k: string, entry: Entry): void {
+    this.entries.set(k, entry);
+    const ns = entry.otp.namespace;
+    this.counts.set(ns, (this.counts.get(ns) ?? 0) + 1);
+  }
+
+  private remove(k: string): void {
+    const entry = this.entries.get(k);
+    if (!entry) return;
+    this.entries.delete(k);
+    const ns = entry.otp.namespace;
+    const left = (this.counts.get(ns) ?? 1) - 1;
+    if (left > 0) this.counts.set(ns, left);
+    else this.counts.delete(ns);
   }
 }
 

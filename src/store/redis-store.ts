@@ -104,7 +104,8 @@ export class RedisStore implements Store {
   async upsert(key: OtpKey, fields: OtpFields, ttlSeconds: number, defaults: BudgetDefaults): Promise<UpsertResult> {
     const budgets = [fields.maxAttempts, fields.maxGenerate, defaults.maxAttempts, defaults.maxGenerate].map((n) => (n === undefined ? '' : String(n)));
     const [kind, hash, pttl] = await this.run('upsert', key, [String(ttlSeconds * 1000), ...budgets, ...fieldsToArgs(fields)]);
-    return { kind: kind as UpsertResult['kind'], otp: recordFromHash(key, hash ?? [], pttl ?? 0) };
+    // The scripts never answer `full` (Redis is sized by its operator, see README "Scaling").
+    return { kind: kind as Exclude<UpsertResult, { kind: 'full' }>['kind'], otp: recordFromHash(key, hash ?? [], pttl ?? 0) };
   }
 
   async verify(key: OtpKey, codeDigest: string, options: { skipDelete: boolean }): Promise<VerifyResult> {

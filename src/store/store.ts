@@ -55,7 +55,9 @@ export interface StoredOtp extends OtpKey, Omit<OtpFields, 'maxAttempts' | 'maxG
 export type UpsertResult =
   | { kind: 'created'; otp: StoredOtp }
   | { kind: 'regenerated'; otp: StoredOtp }
-  | { kind: 'locked'; otp: StoredOtp };
+  | { kind: 'locked'; otp: StoredOtp }
+  /** A store with a cap on records per namespace (the memory store) refused a new record; `limit` is the cap. */
+  | { kind: 'full'; limit: number };
 
 /** Result of a verification attempt. */
 export type VerifyResult =
@@ -75,6 +77,8 @@ export type ResendResult =
   | { kind: 'resend'; otp: StoredOtp }
   | { kind: 'locked'; otp: StoredOtp }
   | { kind: 'closed'; otp: StoredOtp }
+  /** The record has no address yet: nothing was counted. */
+  | { kind: 'no_address'; otp: StoredOtp }
   | { kind: 'not_found' };
 
 /** Check/close events published for compat with the Go otpgateway. */
@@ -111,7 +115,10 @@ export interface Store {
   delete(key: OtpKey): Promise<boolean>;
   /** Set `to` on a record that has none (the address page). Never extends the ttl. */
   setAddress(key: OtpKey, to: string): Promise<SetAddressResult>;
-  /** Count one more send of the same code if the send budget allows. Never extends the ttl. */
+  /**
+   * Count one more send of the same code if the send budget allows and the
+   * record has an address (checked in the same atomic step, before counting). Never extends the ttl.
+   */
   resend(key: OtpKey): Promise<ResendResult>;
   /** Note which provider accepted the last message; nothing when the record is gone. Never extends the ttl. */
   recordDelivery(key: OtpKey, via: string): Promise<void>;

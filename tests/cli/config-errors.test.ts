@@ -6,7 +6,7 @@ import { CLI_TEST_TIMEOUT_MS, runCli, startCli } from './cli-process';
 
 jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
-const TENANT = '[auth.MyApp]\nsecret = "a-secret"\n';
+const TENANT = '[auth.MyApp]\nsecret = "a-secret-of-16-chars"\n';
 
 describe('the otpgateway command', () => {
   let dir: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/redis-server';
-import { basicAuth, CLI_TEST_TIMEOUT_MS, type RunningCli, startCli } from './cli-process';
+import { basicAuth, CLI_TEST_TIMEOUT_MS, runCli, type RunningCli, startCli } from './cli-process';
 
 jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
@@ -64,5 +64,34 @@ describe('started with no config.toml and no --config', () => {
   it('rejects any other credentials', async () => {
     const res = await fetch(`${cli.url}/api/providers`, { headers: { Authorization: basicAuth('dev', 'wrong') } });
     expect(res.status).toBe(401);
+  });
+});
+
+describe('started with no config but an address beyond loopback', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-embedded-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(['0.0.0.0:9312', ':9312', '[::]:9312', '192.0.2.1:9312'])('refuses to serve the development namespace on %s: exit 2 and one line saying why and how to configure', async (address) => {
+    const run = await runCli({ cwd: dir, env: { OTP_GATEWAY_APP__ADDRESS: address } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toMatch(/listening/);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^config error: app\.address: the embedded development defaults .* listen on loopback only/);
+    expect(lines[0]).toContain('OTP_GATEWAY_APP__ADDRESS');
+    expect(lines[0]).toMatch(/--new-config.*--config/);
+  });
+
+  it('still starts on another loopback address', async () => {
+    const port = await freePort();
+    const cli = await startCli({ cwd: dir, env: { OTP_GATEWAY_APP__ADDRESS: `[::1]:${port}` } });
+    try {
+      expect(cli.logs().some((l) => /^otpgateway listening/.test(String(l.msg)))).toBe(true);
+    } finally {
+      await cli.stop();
+    }
   });
 });

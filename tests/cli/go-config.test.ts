@@ -8,8 +8,10 @@ import { basicAuth, CLI_TEST_TIMEOUT_MS, type RunningCli, startCli } from './cli
 
 jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
-// The Go otpgateway v3 config.sample.toml, unchanged; only the environment points it at local peers.
+// The Go otpgateway v3 config.sample.toml, unchanged; only the environment points it at local peers
+// and replaces its placeholder secrets (which never start a server) with real ones.
 const GO_SAMPLE = path.join(__dirname, '..', 'fixtures', 'go-v3-config.sample.toml');
+const SECRETS = { MyApp: 'my-app-secret-of-16-chars', MyOtherApp: 'other-app-secret-of-16-chars' };
 
 describe('the server started on the Go otpgateway v3 config.sample.toml', () => {
   let dir: string;
@@ -30,6 +32,8 @@ describe('the server started on the Go otpgateway v3 config.sample.toml', () => 
         OTP_GATEWAY_STORE__REDIS__KEY_PREFIX: `go-${randomUUID().slice(0, 8)}`,
         OTP_GATEWAY_PROVIDERS__SMTP__HOST: '127.0.0.1',
         OTP_GATEWAY_PROVIDERS__SMTP__PORT: String(smtp.port),
+        OTP_GATEWAY_AUTH__MYAPP__SECRET: SECRETS.MyApp,
+        OTP_GATEWAY_AUTH__MYOTHERAPP__SECRET: SECRETS.MyOtherApp,
       },
     });
   });
@@ -47,7 +51,7 @@ describe('the server started on the Go otpgateway v3 config.sample.toml', () => 
   });
 
   it('authenticates both of its tenants', async () => {
-    for (const [user, secret] of [['MyApp', 'mySecretToken'], ['MyOtherApp', 'myOtherSecretToken']] as const) {
+    for (const [user, secret] of Object.entries(SECRETS)) {
       const res = await fetch(`${cli.url}/api/providers`, { headers: { Authorization: basicAuth(user, secret) } });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { data: string[] }).data).toEqual(['smtp']);
@@ -57,7 +61,7 @@ describe('the server started on the Go otpgateway v3 config.sample.toml', () => 
   it('e-mails the code with its Go subject and the Go-syntax static/smtp.tpl body', async () => {
     const created = await fetch(`${cli.url}/api/otp/go-compat-1`, {
       method: 'PUT',
-      headers: { Authorization: basicAuth('MyApp', 'mySecretToken'), 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: { Authorization: basicAuth('MyApp', SECRETS.MyApp), 'Content-Type': 'application/x-www-form-urlencoded' },
       body: 'provider=smtp&to=jane@example.com',
     });
     expect(created.status).toBe(200);

@@ -8,7 +8,7 @@ import { basicAuth, CLI_TEST_TIMEOUT_MS, startCli } from './cli-process';
 
 jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
-const AUTH = basicAuth('shop', 'shop-secret');
+const AUTH = basicAuth('shop', 'shop-secret-of-16-chars');
 
 describe('on SIGTERM or SIGINT the server', () => {
   let dir: string;
@@ -35,7 +35,7 @@ describe('on SIGTERM or SIGINT the server', () => {
         `port = ${testRedisPort()}`,
         `key_prefix = "shutdown-${randomUUID().slice(0, 8)}"`,
         '[auth.shop]',
-        'secret = "shop-secret"',
+        'secret = "shop-secret-of-16-chars"',
         '[webhooks.slow]',
         'enabled = true',
         `url = "${peer.url}/hook"`,
@@ -67,7 +67,7 @@ describe('on SIGTERM or SIGINT the server', () => {
 
   it('exits 0 on SIGINT when idle', async () => {
     const config = path.join(dir, 'memory.toml');
-    writeFileSync(config, '[app]\naddress = "127.0.0.1:0"\n[store]\nbackend = "memory"\n[providers.log]\nenabled = true\n[auth.shop]\nsecret = "shop-secret"\n');
+    writeFileSync(config, '[app]\naddress = "127.0.0.1:0"\n[store]\nbackend = "memory"\n[providers.log]\nenabled = true\n[auth.shop]\nsecret = "shop-secret-of-16-chars"\n');
     const cli = await startCli({ args: ['--config', config], cwd: dir });
     expect((await fetch(`${cli.url}/api/health`)).status).toBe(200);
     expect(await cli.stop('SIGINT')).toBe(0);

@@ -9,7 +9,7 @@ import { basicAuth, CLI_TEST_TIMEOUT_MS, runCli, startCli } from '../cli/cli-pro
 
 jest.setTimeout(CLI_TEST_TIMEOUT_MS);
 
-const AUTH = basicAuth('shop', 'shop-secret');
+const AUTH = basicAuth('shop', 'shop-secret-of-16-chars');
 
 /** One request on a fresh connection (so the cluster can hand it to any worker). */
 function post(url: string, body: string): Promise<number> {
@@ -49,7 +49,7 @@ describe('app.workers', () => {
         `port = ${testRedisPort()}`,
         `key_prefix = "workers-${randomUUID().slice(0, 8)}"`,
         '[auth.shop]',
-        'secret = "shop-secret"',
+        'secret = "shop-secret-of-16-chars"',
         '[providers.log]',
         'enabled = true',
         '[metrics]',
@@ -103,7 +103,7 @@ describe('app.workers', () => {
           OTP_GATEWAY_APP__ADDRESS: `127.0.0.1:${port}`,
           OTP_GATEWAY_STORE__BACKEND: 'redis',
           OTP_GATEWAY_STORE__REDIS__PORT: String(testRedisPort()),
-          OTP_GATEWAY_AUTH__SHOP__SECRET: 'shop-secret',
+          OTP_GATEWAY_AUTH__SHOP__SECRET: 'shop-secret-of-16-chars',
         },
         cwd: dir,
       });

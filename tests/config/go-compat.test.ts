@@ -3,13 +3,16 @@ import { loadConfig } from '../../src/config/load';
 import { createLogger } from '../../src/log/logger';
 import { PROVIDER_KINDS } from '../../src/providers/kinds';
 import { buildProviders } from '../../src/providers/registry';
-import { configDir, type ConfigDir } from './config-files';
+import { configDir, problemsOf, type ConfigDir } from './config-files';
 
 // The config.sample.toml of the Go otpgateway v3, byte for byte.
 const GO_SAMPLE = path.join(__dirname, '..', 'fixtures', 'go-v3-config.sample.toml');
 
+// Its tenants' secrets are published placeholders, which never start a server: a deployment sets its own.
+const SECRETS = { OTP_GATEWAY_AUTH__MYAPP__SECRET: 'my-app-secret-of-16-chars', OTP_GATEWAY_AUTH__MYOTHERAPP__SECRET: 'other-app-secret-of-16-chars' };
+
 describe('the Go otpgateway v3 config.sample.toml', () => {
-  const loaded = loadConfig({ files: [GO_SAMPLE], env: {} });
+  const loaded = loadConfig({ files: [GO_SAMPLE], env: SECRETS });
   const { config } = loaded;
 
   it('loads unchanged with the [app] values the Go server would use', () => {
@@ -32,9 +35,16 @@ describe('the Go otpgateway v3 config.sample.toml', () => {
 
   it('keeps both tenants', () => {
     expect(config.auth).toEqual({
-      MyApp: expect.objectContaining({ namespace: 'MyApp', secret: 'mySecretToken' }),
-      MyOtherApp: expect.objectContaining({ namespace: 'MyOtherApp', secret: 'myOtherSecretToken' }),
+      MyApp: expect.objectContaining({ namespace: 'MyApp', secret: SECRETS.OTP_GATEWAY_AUTH__MYAPP__SECRET }),
+      MyOtherApp: expect.objectContaining({ namespace: 'MyOtherApp', secret: SECRETS.OTP_GATEWAY_AUTH__MYOTHERAPP__SECRET }),
     });
+  });
+
+  it('refuses its placeholder secrets as they are, naming each key', () => {
+    expect(problemsOf(() => loadConfig({ files: [GO_SAMPLE], env: {} }))).toEqual([
+      expect.stringMatching(/^auth\.MyApp\.secret: this is a published placeholder/),
+      expect.stringMatching(/^auth\.MyOtherApp\.secret: this is a published placeholder/),
+    ]);
   });
 
   it('reads [providers.smtp] with its Go subject, template path and connection settings', () => {
@@ -117,7 +127,7 @@ describe('Go config keys that were renamed', () => {
   it('lose to their new names when a file has both', () => {
     const file = tmp.write(
       'both.toml',
-      '[app]\notp_max_resends = 2\notp_max_generate = 4\n[store.redis]\nuser = "old"\nusername = "new"\n[auth.a]\nsecret = "s"\n',
+      '[app]\notp_max_resends = 2\notp_max_generate = 4\n[store.redis]\nuser = "old"\nusername = "new"\n[auth.a]\nsecret = "a-secret-of-16-chars"\n',
     );
     const { config, warnings } = loadConfig({ files: [file], env: {} });
     expect(config.app.otp_max_generate).toBe(4);
@@ -126,7 +136,7 @@ describe('Go config keys that were renamed', () => {
   });
 
   it('can be overridden from the environment by their old names', () => {
-    const { config } = loadConfig({ files: [GO_SAMPLE], env: { OTP_GATEWAY_APP__OTP_MAX_RESENDS: '7', OTP_GATEWAY_STORE__REDIS__USER: 'ops' } });
+    const { config } = loadConfig({ files: [GO_SAMPLE], env: { ...SECRETS, OTP_GATEWAY_APP__OTP_MAX_RESENDS: '7', OTP_GATEWAY_STORE__REDIS__USER: 'ops' } });
     expect(config.app.otp_max_generate).toBe(7);
     expect(config.store.redis.username).toBe('ops');
   });

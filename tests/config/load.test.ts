@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config/load';
 import { configDir, problemsOf, type ConfigDir } from './config-files';
 
-const TENANT = '[auth.MyApp]\nnamespace = "MyApp"\nsecret = "file-secret"\n';
+const TENANT = '[auth.MyApp]\nnamespace = "MyApp"\nsecret = "file-secret-of-16-chars"\n';
 
 describe('loading config files', () => {
   let tmp: ConfigDir;
@@ -12,11 +12,11 @@ describe('loading config files', () => {
 
   it('merges several files in order: later keys win, keys set only earlier survive', () => {
     const base = tmp.write('base.toml', `[app]\notp_ttl = 120\notp_max_attempts = 7\n${TENANT}`);
-    const override = tmp.write('override.toml', '[app]\notp_ttl = 600\n[auth.MyApp]\nsecret = "override-secret"\n');
+    const override = tmp.write('override.toml', '[app]\notp_ttl = 600\n[auth.MyApp]\nsecret = "override-secret-of-16-chars"\n');
     const { config, files } = loadConfig({ files: [base, override], env: {} });
     expect(config.app.otp_ttl).toBe(600);
     expect(config.app.otp_max_attempts).toBe(7);
-    expect(config.auth.MyApp).toMatchObject({ namespace: 'MyApp', secret: 'override-secret' });
+    expect(config.auth.MyApp).toMatchObject({ namespace: 'MyApp', secret: 'override-secret-of-16-chars' });
     expect(files).toEqual([base, override]);
   });
 
@@ -95,12 +95,12 @@ describe('environment overrides', () => {
     const file = tmp.write('c.toml', `[app]\naddress = "127.0.0.1:9000"\n${TENANT}`);
     const env = {
       OTP_GATEWAY_APP__ADDRESS: '0.0.0.0:9100',
-      otp_gateway_auth__myapp__secret: 'env-secret',
+      otp_gateway_auth__myapp__secret: 'env-secret-of-16-chars',
       OTP_GATEWAY_Store__Redis__Password: 'pw',
     };
     const { config } = loadConfig({ files: [file], env });
     expect(config.app.address).toBe('0.0.0.0:9100');
-    expect(config.auth.MyApp?.secret).toBe('env-secret');
+    expect(config.auth.MyApp?.secret).toBe('env-secret-of-16-chars');
     expect(config.auth.myapp).toBeUndefined();
     expect(config.store.redis.password).toBe('pw');
   });
@@ -110,23 +110,23 @@ describe('environment overrides', () => {
     const env = {
       OTP_GATEWAY_APP__OTP_TTL: '60',
       OTP_GATEWAY_APP__ENABLE_DEBUG_LOGS: 'true',
-      OTP_GATEWAY_AUTH__MYAPP__SECRET: '0123',
+      OTP_GATEWAY_AUTH__MYAPP__SECRET: '0123456789012345',
       OTP_GATEWAY_STORE__REDIS__PASSWORD: '1.50',
       OTP_GATEWAY_STORE__REDIS__USERNAME: '12345',
     };
     const { config } = loadConfig({ files: [file], env });
     expect(config.app.otp_ttl).toBe(60);
     expect(config.app.enable_debug_logs).toBe(true);
-    expect(config.auth.MyApp?.secret).toBe('0123');
+    expect(config.auth.MyApp?.secret).toBe('0123456789012345');
     expect(config.store.redis.password).toBe('1.50');
     expect(config.store.redis.username).toBe('12345');
   });
 
   it('create tables that no file has, such as a new tenant', () => {
     const file = tmp.write('c.toml', TENANT);
-    const { config } = loadConfig({ files: [file], env: { OTP_GATEWAY_AUTH__OTHER__SECRET: 'other-secret' } });
-    expect(config.auth.other).toMatchObject({ secret: 'other-secret' });
-    expect(config.auth.MyApp?.secret).toBe('file-secret');
+    const { config } = loadConfig({ files: [file], env: { OTP_GATEWAY_AUTH__OTHER__SECRET: 'other-secret-of-16-chars' } });
+    expect(config.auth.other).toMatchObject({ secret: 'other-secret-of-16-chars' });
+    expect(config.auth.MyApp?.secret).toBe('file-secret-of-16-chars');
   });
 
   it('apply over the embedded defaults too', () => {

@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config/load';
 import { selfSignedCert } from '../helpers/smtp-peer';
 import { configDir, problemsOf, type ConfigDir } from './config-files';
 
-const TENANT = '[auth.MyApp]\nsecret = "file-secret"\n';
+const TENANT = '[auth.MyApp]\nsecret = "file-secret-of-16-chars"\n';
 
 describe('[store.redis] topology, URL and TLS keys', () => {
   let tmp: ConfigDir;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { loadConfig } from '../../src/config/load';
+import { problemsOf } from './config-files';
 import { PROVIDER_KINDS } from '../../src/providers/kinds';
 
 const SAMPLE = path.join(__dirname, '..', '..', 'config.sample.toml');
@@ -24,12 +25,17 @@ function undocumentedKeys(validated: Table, written: Table, prefix = ''): string
 }
 
 describe('config.sample.toml', () => {
-  const loaded = loadConfig({ files: [SAMPLE], env: {} });
+  // Its tenant secret is a placeholder: a deployment sets its own (here from the environment, as the sample advises).
+  const loaded = loadConfig({ files: [SAMPLE], env: { OTP_GATEWAY_AUTH__MYAPP__SECRET: 'a-real-secret-of-16-chars' } });
   const written = parseToml(readFileSync(SAMPLE, 'utf8')) as Table;
 
-  it('loads without errors or warnings', () => {
+  it('loads without errors or warnings once its secret is set', () => {
     expect(loaded.warnings).toEqual([]);
     expect(loaded.embedded).toBe(false);
+  });
+
+  it('never starts with its placeholder secret: a config error naming the key', () => {
+    expect(problemsOf(() => loadConfig({ files: [SAMPLE], env: {} }))).toEqual([expect.stringMatching(/^auth\.MyApp\.secret: this is a published placeholder, not a secret/)]);
   });
 
   it('spells out every key the schema knows, in every table', () => {

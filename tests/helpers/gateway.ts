@@ -29,7 +29,7 @@ export interface TestGateway extends Gateway {
 }
 
 /** Namespaces every test gateway has. */
-export const TENANTS = { a: { namespace: 'nsA', secret: 'secret-A' }, b: { namespace: 'nsB', secret: 'secret-B' } } as const;
+export const TENANTS = { a: { namespace: 'nsA', secret: 'secret-of-tenant-A' }, b: { namespace: 'nsB', secret: 'secret-of-tenant-B' } } as const;
 
 /**
  * Build a gateway on the memory store or the run-wide Redis (with a key prefix

@@ -65,11 +65,11 @@ describe.each(['memory', 'redis'] as const)('the /api surface on the %s store', 
       ['a Bearer token', 'Bearer abc.def'],
       ['Basic without credentials', 'Basic'],
       ['Basic with broken base64', 'Basic %%%not-base64%%%'],
-      ['Basic without a colon', encode('nsAsecret-A')],
-      ['an unknown namespace', encode('nsZ:secret-A')],
-      ['a wrong secret', encode('nsA:secret-B')],
+      ['Basic without a colon', encode(`nsA${TENANTS.a.secret}`)],
+      ['an unknown namespace', encode(`nsZ:${TENANTS.a.secret}`)],
+      ['a wrong secret', encode(`nsA:${TENANTS.b.secret}`)],
       ['an empty secret', encode('nsA:')],
-      ['the secret of another namespace', encode('nsB:secret-A')],
+      ['the secret of another namespace', encode(`nsB:${TENANTS.a.secret}`)],
     ])('answers %s with 401, the envelope and a Basic challenge on every route', async (_name, authorization) => {
       const routes = [
         request(api.server).get('/api/providers'),
@@ -90,9 +90,9 @@ describe.each(['memory', 'redis'] as const)('the /api surface on the %s store', 
     });
 
     it('accepts a secret that contains a colon', async () => {
-      const gw = await buildTestGateway({ store: 'memory', config: { auth: { C: { namespace: 'nsC', secret: 'with:colon' } } } });
+      const gw = await buildTestGateway({ store: 'memory', config: { auth: { C: { namespace: 'nsC', secret: 'with:colon-in-the-secret' } } } });
       try {
-        await request(gw.app).get('/api/providers').set('Authorization', basic({ namespace: 'nsC', secret: 'with:colon' })).expect(200);
+        await request(gw.app).get('/api/providers').set('Authorization', basic({ namespace: 'nsC', secret: 'with:colon-in-the-secret' })).expect(200);
       } finally {
         await gw.close();
       }

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 
-const SHOP = { namespace: 'nsShop', secret: 'secret-Shop' };
+const SHOP = { namespace: 'nsShop', secret: 'secret-of-the-shop' };
 const SHOP_ORIGIN = 'https://shop.example';
 
 /** Create an OTP through the API; returns the code the API answered with. */

@@ -10,7 +10,7 @@ const logger = createLogger({ silent: true });
 
 /** Validate raw provider tables (plus one tenant) and build the registry. */
 function build(providers: Record<string, unknown>, webhooks: Record<string, unknown> = {}, baseDirs: string[] = [process.cwd()]): ProviderRegistry {
-  const { config } = validate({ auth: { a: { secret: 's' } }, providers, webhooks });
+  const { config } = validate({ auth: { a: { secret: 'a-secret-of-16-chars' } }, providers, webhooks });
   return buildProviders(config, { logger, baseDirs });
 }
 
@@ -112,7 +112,7 @@ describe('the Go otpgateway v3 shape of the SMS, WhatsApp and webhook tables', (
     // The Go sample's tables, enabled and with credentials filled in.
     writeFileSync(
       file,
-      `[auth.MyApp]\nnamespace = "MyApp"\nsecret = "mySecretToken"\n
+      `[auth.MyApp]\nnamespace = "MyApp"\nsecret = "my-app-secret-of-16-chars"\n
 [providers.kaleyra_sms]\nenabled = true\nsubject = ""\ntemplate = "static/sms.txt"\nsender = "ZRODHA"\nsid = "HX1"\napi_key = "k"\ndefault_phone_code = "+91"\nmax_conns = 10\nrequest_timeout = "7s"\n
 [providers.kaleyra_whatsapp]\nenabled = true\nsubject = ""\ntemplate = ""\nsender = "ZRODHA"\nsid = "HX1"\napi_key = "k"\ndefault_phone_code = "+91"\ntemplate_name = "otp"\nmax_conns = 10\nrequest_timeout = "5s"\n
 [providers.pinpoint_sms]\nenabled = true\nsubject = "Verification"\ntemplate = "static/sms.txt"\napplication_id = "app"\naccess_key = "AKID"\nsecret_key = "s"\nregion = "ap-south-1"\nsms_sender_id = ""\nsms_entity_id = ""\nsms_template_id = ""\nsms_message_type = "TRANSACTIONAL"\ndefault_phone_code = "+91"\nmax_conns = 10\ntimeout = "5s"\n

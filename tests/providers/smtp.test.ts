@@ -136,10 +136,32 @@ describe('smtp, delivering to a real smtp-server', () => {
     });
   });
 
-  it('with tls_type = "none" stays in plain text even when the server offers STARTTLS', async () => {
+  it('with tls_type = "none" and no password stays in plain text even when the server offers STARTTLS', async () => {
     await withSmtp({ tls: 'STARTTLS' }, { tls_type: 'none' }, async (peer, gw) => {
       expect((await createOtp(gw, 'mail-tls-5', { provider: 'smtp', to: 'john@example.com' })).status).toBe(200);
       expect((await peer.waitForMessages(1))[0]?.secure).toBe(false);
+      expect(gw.logs.join('')).not.toMatch(/in clear/);
+    });
+  });
+
+  it.each(['login', 'plain'])('with tls_type = "none" and auth_protocol = "%s" sends the password only after STARTTLS when the server offers it, and warns at start', async (protocol) => {
+    const auth = { username: 'mailer', password: 'pw-in-clear?' };
+    await withSmtp({ tls: 'STARTTLS', auth }, { tls_type: 'none', tls_skip_verify: true, auth_protocol: protocol, ...auth }, async (peer, gw) => {
+      expect((await createOtp(gw, 'mail-tls-6', { provider: 'smtp', to: 'john@example.com' })).status).toBe(200);
+      const [mail] = await peer.waitForMessages(1);
+      expect(mail).toMatchObject({ secure: true, authMethod: protocol.toUpperCase() });
+      const [warning] = gw.logs.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => /tls_type = "none"/.test(l.msg));
+      expect(warning?.level).toBe(40);
+      expect(warning?.msg).toMatch(/in clear when it does not .*Set tls_type = "STARTTLS"/);
+    });
+  });
+
+  it('with opportunistic_tls = false sends the password in clear as told, and warns at start that it does', async () => {
+    const auth = { username: 'mailer', password: 'pw' };
+    await withSmtp({ tls: 'STARTTLS', auth }, { tls_type: 'none', auth_protocol: 'plain', opportunistic_tls: false, ...auth }, async (peer, gw) => {
+      expect((await createOtp(gw, 'mail-tls-7', { provider: 'smtp', to: 'john@example.com' })).status).toBe(200);
+      expect((await peer.waitForMessages(1))[0]).toMatchObject({ secure: false, authMethod: 'PLAIN' });
+      expect(gw.logs.join('')).toMatch(/opportunistic_tls = false: the password is sent in clear/);
     });
   });
 

@@ -13,7 +13,7 @@ jest.setTimeout(CLI_TEST_TIMEOUT_MS);
  * created, and the attempt budget and rate limits are shared.
  */
 
-const AUTH = basicAuth('shop', 'shop-secret');
+const AUTH = basicAuth('shop', 'shop-secret-of-16-chars');
 
 interface Answer {
   status: number;
@@ -48,7 +48,7 @@ describe('two gateway instances on one Redis', () => {
         `port = ${testRedisPort()}`,
         `key_prefix = "two-${randomUUID().slice(0, 8)}"`,
         '[auth.shop]',
-        'secret = "shop-secret"',
+        'secret = "shop-secret-of-16-chars"',
         '[providers.log]',
         'enabled = true',
         '[rate_limit]',

@@ -11,7 +11,7 @@ import { startRedis } from '../helpers/redis-server';
 
 /** The built CLI (dist/src/cli.js) under load, under Redis outages, and its secret handling. */
 
-const AUTH = basicAuth('shop', 'shop-secret');
+const AUTH = basicAuth('shop', 'shop-secret-of-16-chars');
 const FORM = { Authorization: AUTH, 'Content-Type': 'application/x-www-form-urlencoded' };
 // Each test starts the built server at least once: generous on a loaded machine.
 jest.setTimeout(90_000);
@@ -24,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function writeConfig(name: string, lines: string[]): string {
   const file = path.join(dir, name);
-  writeFileSync(file, ['[app]', 'address = "127.0.0.1:0"', ...lines, '[auth.shop]', 'secret = "shop-secret"'].join('\n'));
+  writeFileSync(file, ['[app]', 'address = "127.0.0.1:0"', ...lines, '[auth.shop]', 'secret = "shop-secret-of-16-chars"'].join('\n'));
   return file;
 }
 

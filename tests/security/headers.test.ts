@@ -20,7 +20,7 @@ function csp(res: request.Response): Map<string, string> {
 describe('security headers', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await buildTestGateway({ store: 'memory', config: { auth: { C: { namespace: 'nsC', secret: 'secret-C', allowed_origins: ['https://shop.example'] } } } });
+    gw = await buildTestGateway({ store: 'memory', config: { auth: { C: { namespace: 'nsC', secret: 'secret-of-tenant-C', allowed_origins: ['https://shop.example'] } } } });
   });
   afterAll(() => gw.close());
 
@@ -108,5 +108,44 @@ describe('security headers', () => {
     expect(res.text).toContain('Page not found');
     expect(res.headers['cache-control']).toBe('no-store');
     expectCommon(res);
+  });
+
+  it('on every path spelling: the headers of the surface that served it (only /api, exactly, is the API)', async () => {
+    const web = [await request(gw.app).get('/API/health'), await request(gw.app).post('/Api/Otp/abcdefg/status').set('Authorization', basic(TENANTS.a)), await request(gw.app).get('/%61pi/health')];
+    for (const res of web) {
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(csp(res).get('script-src')).toBe("'self'");
+      expect(res.headers['cache-control']).toBe('no-store');
+      expectCommon(res);
+    }
+    // Express matches /static and the pages case-insensitively: they answer with their own headers.
+    const asset = await request(gw.app).get('/STATIC/otp.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expectCommon(asset);
+    const page = await request(gw.app).get('/OTP/nsA/abcdefg');
+    expect(csp(page).get('frame-ancestors')).toBe('*');
+    expect(page.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('security headers of /metrics', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await buildTestGateway({ store: 'memory', config: { metrics: { enabled: true, username: 'prom', password: 'scrape-secret' } } });
+  });
+  afterAll(() => gw.close());
+
+  it('are the API set (nosniff, no framing, no caching, a CSP that allows nothing), on success and refusal alike', async () => {
+    const answers = [await request(gw.app).get('/metrics').auth('prom', 'scrape-secret'), await request(gw.app).get('/metrics')];
+    expect(answers.map((r) => r.status)).toEqual([200, 401]);
+    for (const res of answers) {
+      expectCommon(res);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(csp(res).get('default-src')).toBe("'none'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
+    }
   });
 });

@@ -21,3 +21,25 @@ describe('the per-address send limit on the public pages', () => {
     expect(refused.text).toContain('Too many codes were sent to this address');
   });
 });
+
+describe.each(['memory', 'redis'] as const)('a page resend of an OTP created without an address, on the %s store', (store) => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await buildTestGateway({ store });
+  });
+  afterAll(() => gw.close());
+
+  it('goes to the address page and counts nothing, so the tenant can still regenerate the OTP', async () => {
+    const create = (): request.Test => request(gw.app).put('/api/otp/no-address-1').set('Authorization', basic(TENANTS.a)).type('form').send('provider=log');
+    expect((await create()).body.data).toMatchObject({ generate: 1, max_generate: 3 });
+    for (let i = 0; i < 3; i++) {
+      const resend = await request(gw.app).post('/otp/nsA/no-address-1').type('form').send('action=resend');
+      expect(resend.status).toBe(302);
+      // Straight to the address page, or to the code page that sends the browser there.
+      expect(resend.headers.location).toMatch(/^\/otp\/nsA\/no-address-1(\/address)?$/);
+    }
+    const regenerated = await create();
+    expect(regenerated.status).toBe(200);
+    expect(regenerated.body.data.generate).toBe(2);
+  });
+});

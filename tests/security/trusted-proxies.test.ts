@@ -16,7 +16,7 @@ describe('app.trusted_proxies', () => {
   it('makes a wrong entry a config error naming the key, instead of a crash at startup', () => {
     let caught: unknown;
     try {
-      validate({ app: { trusted_proxies: ['10.0.0.0/8', 'proxy.internal'] }, auth: { A: { secret: 's' } } });
+      validate({ app: { trusted_proxies: ['10.0.0.0/8', 'proxy.internal'] }, auth: { A: { secret: 'a-secret-of-16-chars' } } });
     } catch (err) {
       caught = err;
     }

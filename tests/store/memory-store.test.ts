@@ -43,6 +43,27 @@ describe('the memory store', () => {
       expect(await store.get(key)).toBeNull();
     });
 
+    it('refuses new records beyond maxPerNamespace in that namespace only, and makes room as records expire or are deleted', async () => {
+      const capped = new MemoryStore({ now: () => now, maxPerNamespace: 2 });
+      try {
+        const [first, second] = [freshKey('nsA'), freshKey('nsA')];
+        await capped.upsert(first, fields(), 1, DEFAULTS);
+        await capped.upsert(second, fields(), 60, DEFAULTS);
+        expect(await capped.upsert(freshKey('nsA'), fields(), 60, DEFAULTS)).toEqual({ kind: 'full', limit: 2 });
+        // A regeneration is not a new record; another namespace has a cap of its own.
+        recordOf(await capped.upsert(second, fields(), 60, DEFAULTS), 'regenerated');
+        recordOf(await capped.upsert(freshKey('nsB'), fields(), 60, DEFAULTS), 'created');
+        now += 1_000;
+        const third = freshKey('nsA');
+        recordOf(await capped.upsert(third, fields(), 60, DEFAULTS), 'created');
+        expect((await capped.upsert(freshKey('nsA'), fields(), 60, DEFAULTS)).kind).toBe('full');
+        await capped.delete(third);
+        recordOf(await capped.upsert(freshKey('nsA'), fields(), 60, DEFAULTS), 'created');
+      } finally {
+        await capped.close();
+      }
+    });
+
     it('sweeps expired records so they do not hold memory', async () => {
       await store.upsert(freshKey(), fields(), 1, DEFAULTS);
       await store.upsert(freshKey(), fields(), 120, DEFAULTS);

@@ -259,6 +259,15 @@ export function runStoreContract(factory: StoreFactory): void {
       expect(recordOf(await store.resend(closed), 'closed').generate).toBe(1);
       expect(await store.resend(freshKey())).toEqual({ kind: 'not_found' });
     });
+
+    it('refuses a resend of a record without an address before counting it, however often it is asked', async () => {
+      const key = freshKey();
+      await store.upsert(key, fields({ to: '', maxGenerate: 2 }), 20, DEFAULTS);
+      for (let i = 0; i < 3; i++) expect(recordOf(await store.resend(key), 'no_address').generate).toBe(1);
+      // The send budget is intact: the address page's send and one resend still fit.
+      await store.setAddress(key, 'sealed-address');
+      expect(recordOf(await store.resend(key), 'resend').generate).toBe(2);
+    });
   });
 
   describe('expiry', () => {

@@ -85,7 +85,9 @@ export function codePageModel(ctx: PageContext, tr: Translator, otp: Otp, channe
     // page.js puts the live m:ss countdown in place of "{time}".
     countdownText: tr.t('code.expires_in', { time: '{time}' }),
     expiredText: tr.t('code.expired'),
-    canResend: !confirm && otp.generate < otp.max_generate,
+    // A closed record (a wrong code after a verification) neither resends nor polls: its poll would flip the page to "Verified".
+    canResend: !confirm && !otp.closed && otp.generate < otp.max_generate,
+    poll: !otp.closed,
     noCodeText: tr.t('code.no_code'),
     resendText: tr.t('code.resend'),
     prefill: state.prefill ?? '',

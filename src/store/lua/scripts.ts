@@ -87,12 +87,14 @@ redis.call('HSET', key, 'to', ARGV[1])
 return answer('updated', key)
 `;
 
-/** KEYS[1] record: count one more send of the same code. */
+/** KEYS[1] record: count one more send of the same code; a record without an address is refused before counting. */
 export const RESEND = `${IS_LOCKED}
 local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then return {'not_found'} end
 if redis.call('HGET', key, 'cl') == '1' then return answer('closed', key) end
 if is_locked(key) then return answer('locked', key) end
+local to = redis.call('HGET', key, 'to')
+if not to or to == '' then return answer('no_address', key) end
 redis.call('HINCRBY', key, 'g', 1)
 return answer('resend', key)
 `;
