@@ -11,12 +11,12 @@ describe('missingEssentials', () => {
   });
 
   test('a provider table that is present but not enabled does not count', () => {
-    const { config } = validate({ auth: { a: { secret: 's' } }, providers: { log: { enabled: false } } });
+    const { config } = validate({ auth: { a: { secret: 'a-secret-of-16-chars' } }, providers: { log: { enabled: false } } });
     expect(missingEssentials(config)).toEqual([expect.stringMatching(/^NO PROVIDER IS ENABLED/)]);
   });
 
   test('a namespace and an enabled webhook are enough', () => {
-    const { config } = validate({ auth: { a: { secret: 's' } }, webhooks: { calls: { enabled: true, url: 'http://127.0.0.1:9/x' } } });
+    const { config } = validate({ auth: { a: { secret: 'a-secret-of-16-chars' } }, webhooks: { calls: { enabled: true, url: 'http://127.0.0.1:9/x' } } });
     expect(missingEssentials(config)).toEqual([]);
   });
 });

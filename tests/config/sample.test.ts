@@ -35,7 +35,7 @@ describe('config.sample.toml', () => {
   });
 
   it('never starts with its placeholder secret: a config error naming the key', () => {
-    expect(problemsOf(() => loadConfig({ files: [SAMPLE], env: {} }))).toEqual([expect.stringMatching(/^auth\.MyApp\.secret: this is a published placeholder, not a secret/)]);
+    expect(problemsOf(() => loadConfig({ files: [SAMPLE], env: {} }))).toEqual([expect.stringMatching(/^auth\.myApp\.secret: this is a published placeholder, not a secret/)]);
   });
 
   it('spells out every key the schema knows, in every table', () => {

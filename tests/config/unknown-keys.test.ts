@@ -7,7 +7,7 @@ describe('a misspelt config key', () => {
     const { config, warnings } = validate({
       app: { otp_tll: 30 },
       store: { redis: { prot: 6380 } },
-      auth: { shop: { secret: 's', alowed_origins: [] } },
+      auth: { shop: { secret: 'a-secret-of-16-chars', alowed_origins: [] } },
       providers: { smtp: { hots: 'mail.example' }, smpt: { enabled: true } },
       webhooks: { calls: { urll: 'https://calls.example' } },
       rate_limt: {},

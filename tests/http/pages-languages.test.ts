@@ -2,7 +2,7 @@ import request from 'supertest';
 import { basic, buildTestGateway, TENANTS, type TestGateway } from '../helpers/gateway';
 
 /** A namespace whose pages default to French (`[auth.X] default_language`). */
-const FRENCH = { namespace: 'nsFr', secret: 'secret-Fr' };
+const FRENCH = { namespace: 'nsFr', secret: 'secret-of-tenant-Fr' };
 
 async function create(gw: TestGateway, id: string, fields: Record<string, string>, tenant: { namespace: string; secret: string } = TENANTS.a): Promise<request.Response> {
   return request(gw.app).put(`/api/otp/${id}`).set('Authorization', basic(tenant)).type('form').send({ provider: 'log', to: 'john@example.com', ...fields });

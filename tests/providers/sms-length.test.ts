@@ -11,7 +11,7 @@ const PINPOINT = { enabled: true, application_id: 'app', region: 'us-east-1', ac
 const SAMPLE = { namespace: 'AcmeShop', ttlSeconds: 300, rootUrl: 'http://localhost:9000' };
 
 function build(providers: Record<string, unknown>, baseDirs: string[] = [process.cwd()]): ProviderRegistry {
-  const { config } = validate({ auth: { a: { secret: 's' } }, providers });
+  const { config } = validate({ auth: { a: { secret: 'a-secret-of-16-chars' } }, providers });
   return buildProviders(config, { logger: createLogger({ silent: true }), baseDirs });
 }
 

@@ -61,7 +61,7 @@ describe('custom templates per language (sms.txt, sms.de.txt)', () => {
   it('stops the start with the file named when a language file does not compile', () => {
     writeFileSync(path.join(dir, 'broken.txt'), '{{ otp }}');
     writeFileSync(path.join(dir, 'broken.hi.txt'), '{{ otp ');
-    const { config } = validate({ auth: { a: { secret: 's' } }, providers: { log: { enabled: true, template: 'broken.txt' } } });
+    const { config } = validate({ auth: { a: { secret: 'a-secret-of-16-chars' } }, providers: { log: { enabled: true, template: 'broken.txt' } } });
     let problems: string[] = [];
     try {
       buildProviders(config, { logger: createLogger({ silent: true }), baseDirs: [dir] });

@@ -15,8 +15,8 @@ import { atGateway, example, EXAMPLES, readmeBlocks } from './readme-blocks';
 
 jest.setTimeout(90_000);
 
-/** The README's namespace and secret (examples/readme/*.sh say `-u myApp:mySecret`). */
-const MY_APP = { namespace: 'myApp', secret: 'mySecret' };
+/** The README's namespace and secret (examples/readme/*.sh say `-u myApp:9f2c4e1b7a5d3e8c`). */
+const MY_APP = { namespace: 'myApp', secret: '9f2c4e1b7a5d3e8c' };
 const SIGNING_SECRET = 'whsec-for-the-readme-receiver';
 
 /** Run a shell example of the README with bash, addressed to `url`: its standard output. */
