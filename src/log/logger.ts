@@ -19,8 +19,25 @@ export interface LoggerOptions {
   async?: boolean;
   /** Add `pid` to every line (several worker processes share one log). */
   pid?: boolean;
-  /** Human-readable lines instead of JSON (`--pretty-logs`; see log-pretty.ts). */
+  /** Human-readable lines instead of JSON (`--log-format pretty`; see pretty.ts). */
   pretty?: boolean;
+}
+
+/** The batched writers made so far: flushLogs() empties them. */
+const batched: { flushSync(): void }[] = [];
+
+/**
+ * Write out every batched line now, synchronously: before an exit that does not
+ * go through `process.exit` (a fatal error, a signal), so the last lines are not lost.
+ */
+export function flushLogs(): void {
+  for (const stream of batched) {
+    try {
+      stream.flushSync();
+    } catch {
+      // stdout is gone (a closed pipe): nothing left to write to.
+    }
+  }
 }
 
 /** Adds the id of the request being handled, when there is one (see http/request-context.ts). */
@@ -64,7 +81,7 @@ function hasSecretField(value: object): boolean {
 }
 
 /**
- * Structured JSON logs. The code is never a field of any log line: see
+ * Structured JSON logs, or pretty lines for a terminal (`pretty`). The code is never a field of any log line: see
  * `redactFields`, which also catches it if some future line passes an OTP object.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -76,11 +93,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     formatters: { log: redactFields },
   };
   if (options.destination) return pino(settings, options.destination);
-  if (options.pretty) return pino(settings, prettyDestination());
-  if (!options.async) return pino(settings);
+  if (!options.async) return options.pretty ? pino(settings, prettyDestination()) : pino(settings);
   // Lines are gathered up to 4 KiB per write (one syscall for many lines under load) and
   // flushed at least every 200 ms, so a quiet gateway's lines still appear at once to a reader.
   const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 200 });
-  process.on('exit', () => stream.flushSync());
-  return pino(settings, stream);
+  if (batched.length === 0) process.on('exit', flushLogs);
+  batched.push(stream);
+  return pino(settings, options.pretty ? prettyDestination(stream) : stream);
 }
