@@ -31,7 +31,7 @@ async function main() {
   fs.mkdirSync(WORK, { recursive: true });
 
   const bundle = path.join(WORK, 'otpgateway.cjs');
-  await bundleCli(bundle);
+  await bundleCli(bundle, major);
 
   const seaConfig = path.join(WORK, 'sea-config.json');
   const blob = path.join(WORK, 'sea-prep.blob');
@@ -115,15 +115,15 @@ function runtimeModule() {
   return module.exports;
 }
 
-/** esbuild: src/cli.ts and all of node_modules into one CommonJS file for node 20. */
-async function bundleCli(outfile) {
+/** esbuild: src/cli.ts and all of node_modules into one CommonJS file for the embedded node's major version. */
+async function bundleCli(outfile, major) {
   const esbuild = require('esbuild');
   const result = await esbuild.build({
     entryPoints: [path.join(ROOT, 'src', 'cli.ts')],
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: `node${major}`,
     format: 'cjs',
     legalComments: 'none',
     sourcemap: false,
