@@ -7,7 +7,7 @@ import { buildGateway, type Gateway } from './gateway';
 import { serveMetrics } from './metrics/endpoint';
 import { createLogger, flushLogs, type Logger } from './log/logger';
 import { chooseLogFormat, parseLogFormat, type LogFormat } from './log/format';
-import { describeRuntime } from './runtime';
+import { describeRuntime, runtimeInfo } from './runtime';
 import { newConfigText } from './config/new-config';
 import { VERSION } from './version';
 import { errorMessage } from './errors';
@@ -76,6 +76,10 @@ function logFormatArg(value: string | undefined): LogFormat {
 /** Log what an operator must know before trusting this instance. */
 function announce(logger: Logger, loaded: LoadedConfig): void {
   for (const warning of loaded.warnings) logger.warn(`config: ${warning}`);
+  const runtime = runtimeInfo();
+  if (!runtime.supported) {
+    logger.warn({ node: runtime.version }, `running on ${describeRuntime(runtime)}. Use a supported Node.js LTS release; the Docker image and dist/otpgateway ship Node.js 24 LTS.`);
+  }
   const { config } = loaded;
   if (loaded.embedded) {
     logger.warn(
