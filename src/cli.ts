@@ -5,7 +5,7 @@ import { loadConfig, type LoadedConfig } from './config/load';
 import { isClusterWorker, runPrimary, shareMetricsWithPrimary, workerCount } from './cluster';
 import { buildGateway, type Gateway } from './gateway';
 import { serveMetrics } from './metrics/endpoint';
-import { createLogger, flushLogs, type Logger } from './log/logger';
+import { createLogger, flushLogsThen, type Logger } from './log/logger';
 import { chooseLogFormat, parseLogFormat, type LogFormat } from './log/format';
 import { describeRuntime, runtimeInfo } from './runtime';
 import { newConfigText } from './config/new-config';
@@ -107,16 +107,16 @@ function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     // Written now, not at exit: if the stop outlasts the orchestrator's patience, a SIGKILL follows.
-    flushLogs();
+    flushLogsThen(() => undefined);
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; exiting');
-      process.exit(1);
+      flushLogsThen(() => process.exit(1));
     }, graceMs);
     force.unref();
     server.close(async () => {
       await gateway.close();
       logger.info('stopped');
-      process.exit(0);
+      flushLogsThen(() => process.exit(0));
     });
     server.closeIdleConnections();
   };
@@ -129,10 +129,12 @@ function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs
  * line and the batched log lines are written out, so the last requests' lines are not lost.
  */
 function handleFatalErrors(logger: Logger): void {
+  let dying = false;
   const die = (err: unknown, origin: string): void => {
+    if (dying) return;
+    dying = true;
     logger.fatal({ err, origin }, `fatal error, exiting: ${errorMessage(err)}`);
-    flushLogs();
-    process.exit(1);
+    flushLogsThen(() => process.exit(1));
   };
   process.on('uncaughtException', (err, origin) => die(err, origin));
 }

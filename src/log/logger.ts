@@ -23,12 +23,13 @@ export interface LoggerOptions {
   pretty?: boolean;
 }
 
-/** The batched writers made so far: flushLogs() empties them. */
-const batched: { flushSync(): void }[] = [];
+/** The batched writers made so far: flushLogs() and flushLogsThen() empty them. */
+const batched: { flushSync(): void; flush(cb?: (err?: Error) => void): void }[] = [];
 
 /**
- * Write out every batched line now, synchronously: before an exit that does not
- * go through `process.exit` (a fatal error, a signal), so the last lines are not lost.
+ * Write out the batched lines now, synchronously (at `exit`, where nothing async runs any more).
+ * A write already under way (sent to the OS asynchronously) is not waited for: before a
+ * deliberate exit, use flushLogsThen.
  */
 export function flushLogs(): void {
   for (const stream of batched) {
@@ -84,6 +85,32 @@ function hasSecretField(value: object): boolean {
  * Structured JSON logs, or pretty lines for a terminal (`pretty`). The code is never a field of any log line: see
  * `redactFields`, which also catches it if some future line passes an OTP object.
  */
+/**
+ * Write out every batched line, the write already under way included, then call `done`
+ * (after `timeoutMs` at the latest, when stdout does not drain): the way to exit after a fatal error or a stop.
+ */
+export function flushLogsThen(done: () => void, timeoutMs = 2000): void {
+  let pending = batched.length;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    flushLogs();
+    done();
+  };
+  const timer = setTimeout(finish, timeoutMs);
+  if (pending === 0) return finish();
+  for (const stream of batched) {
+    try {
+      // The callback comes once the stream drained (its fsync error on a pipe or terminal is irrelevant here).
+      stream.flush(() => --pending === 0 && finish());
+    } catch {
+      finish();
+    }
+  }
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.silent ? 'silent' : options.debug ? 'debug' : 'info';
   const settings: pino.LoggerOptions = {
