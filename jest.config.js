@@ -7,6 +7,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json' }] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
+  // Every /api answer of a test gateway is checked against openapi.json (tests/helpers/openapi-check.ts).
+  setupFilesAfterEnv: ['<rootDir>/tests/helpers/openapi-after-each.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/tests/helpers/summary-reporter.js'],

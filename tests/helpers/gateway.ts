@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { validate } from '../../src/config/load';
 import { buildGateway, type Gateway } from '../../src/gateway';
 import { createLogger, type Logger } from '../../src/log/logger';
+import { checkedAgainstOpenApi } from './openapi-check';
 
 /** Port of the run-wide redis-server (see global-setup.ts). */
 export function testRedisPort(): number {
@@ -61,7 +62,8 @@ export async function buildTestGateway(options: TestGatewayOptions): Promise<Tes
     }),
   });
   const gateway = await buildGateway({ config, baseDirs: [process.cwd()] }, logger);
-  return { ...gateway, logs, keyPrefix, logger };
+  // Every /api answer it gives is checked against openapi.json.
+  return { ...gateway, app: checkedAgainstOpenApi(gateway.app), logs, keyPrefix, logger };
 }
 
 /** Basic auth header value for a tenant. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prettyLine } from '../../src/log/pretty';
-import { CLI, CLI_TEST_TIMEOUT_MS } from '../cli/cli-process';
+import { CLI, CLI_TEST_TIMEOUT_MS, runCli } from '../cli/cli-process';
 import { freePort } from '../helpers/redis-server';
 
 jest.setTimeout(CLI_TEST_TIMEOUT_MS);
@@ -18,29 +18,53 @@ describe('pretty logs', () => {
     expect(prettyLine('plain text\n')).toBe('plain text\n');
   });
 
-  it('are what the CLI writes with --pretty-logs, and JSON is what it writes without', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-pretty-'));
-    try {
-      const run = async (args: string[]): Promise<string> => {
-        const port = await freePort();
-        const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, OTP_GATEWAY_APP__ADDRESS: `127.0.0.1:${port}` } });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        await new Promise<void>((resolve, reject) => {
-          child.stdout.on('data', () => out.includes('otpgateway listening on') && resolve());
-          child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-        });
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-        return out;
-      };
-      const pretty = await run(['--pretty-logs']);
-      expect(pretty).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  otpgateway listening on 127\.0\.0\.1:\d+ {2}address=/m);
+  describe('from the CLI', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'otpgw-pretty-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Start the CLI with `args` (on a terminal: under `script`, which gives it a pseudo-terminal), stop it once it listens, and return its stdout. */
+    const run = async (args: string[], options: { terminal?: boolean } = {}): Promise<string> => {
+      const port = await freePort();
+      const command = [process.execPath, CLI, ...args];
+      const [program, ...rest] = options.terminal ? ['script', '-qec', command.map((a) => `'${a}'`).join(' '), '/dev/null'] : command;
+      const child = spawn(program as string, rest, { cwd: dir, detached: true, env: { ...process.env, OTP_GATEWAY_APP__ADDRESS: `127.0.0.1:${port}` } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => out.includes('otpgateway listening on') && resolve());
+        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+      });
+      process.kill(-(child.pid as number), 'SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      return out.replace(/\r\n/g, '\n');
+    };
+    const PRETTY_LISTENING = /^\d\d:\d\d:\d\d\.\d{3} INFO  otpgateway listening on 127\.0\.0\.1:\d+ {2}address=/m;
+    const allJson = (out: string): boolean => out.split('\n').filter(Boolean).every((l) => l.startsWith('{'));
+
+    it('are pretty lines when stdout is a terminal, and JSON lines when it is a pipe', async () => {
+      const pretty = await run([], { terminal: true });
+      expect(pretty).toMatch(PRETTY_LISTENING);
       expect(pretty).not.toMatch(/^\{/m);
       const json = await run([]);
-      expect(json.split('\n').filter(Boolean).every((l) => l.startsWith('{'))).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(json).toContain('otpgateway listening on');
+      expect(allJson(json)).toBe(true);
+    });
+
+    it('follow --log-format json|pretty whatever stdout is, and --pretty-logs is --log-format pretty', async () => {
+      expect(await run(['--log-format', 'pretty'])).toMatch(PRETTY_LISTENING);
+      expect(await run(['--pretty-logs'])).toMatch(PRETTY_LISTENING);
+      const json = await run(['--log-format=json'], { terminal: true });
+      expect(json).toContain('otpgateway listening on');
+      expect(allJson(json)).toBe(true);
+    });
+
+    it('refuse a --log-format other than json or pretty with a usage error (exit 2)', async () => {
+      const run = await runCli({ args: ['--log-format', 'xml'], cwd: dir });
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toBe('--log-format needs json or pretty, not "xml".\n');
+    });
   });
 });

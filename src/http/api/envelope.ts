@@ -10,7 +10,7 @@ import { API_HEADERS } from '../../security/headers';
 
 const CHALLENGE = 'Basic realm="otpgateway"';
 
-function write(res: ServerResponse, status: number, payload: object, requestId: string, extra?: OutgoingHttpHeaders): void {
+function write(res: ServerResponse, status: number, payload: unknown, requestId: string, extra?: OutgoingHttpHeaders): void {
   const body = JSON.stringify(payload);
   const headers: OutgoingHttpHeaders = { ...API_HEADERS, 'X-Request-Id': requestId, 'Content-Length': Buffer.byteLength(body), ...extra };
   res.writeHead(status, headers);
@@ -20,6 +20,11 @@ function write(res: ServerResponse, status: number, payload: object, requestId: 
 /** `200 {"status":"success","data":…}`. */
 export function sendData(res: ServerResponse, requestId: string, data: unknown): void {
   write(res, 200, { status: 'success', data }, requestId);
+}
+
+/** `200` with `body` as the whole JSON answer, no envelope (the OpenAPI document, for tools that read it as it is). */
+export function sendDocument(res: ServerResponse, requestId: string, body: unknown): void {
+  write(res, 200, body, requestId);
 }
 
 /** `{"status":"error","code":…,"message":…,"data"?:…}` with the error's status, Retry-After and, for 401, the Basic challenge. */

@@ -4,6 +4,7 @@ import { jsonTooDeep, MAX_JSON_DEPTH } from '../../security/json-depth';
 import { isValidId, MAX_CODE_LENGTH } from '../../otp/ids';
 import type { CreateRequest } from '../../otp/types';
 import { canonicalLanguageTag } from '../../i18n/tags';
+import type { FieldDoc, JsonSchema } from './types';
 
 /**
  * Validation of API request bodies and ids. Bodies arrive as form fields
@@ -55,23 +56,28 @@ function optionalInt(body: Body, name: string, min: number, max: number, unit = 
 }
 
 const MAX_BUDGET = 1_000_000_000;
+const MAX_PROVIDER = 128;
+const MAX_ADDRESS = 1000;
+const MAX_DESCRIPTION = 2000;
+const MAX_TTL = 86400;
+const CODE = /^[\x21-\x7e]+$/;
 
 /** Parse the body of `PUT /api/otp[/:id]`. `isJson` says whether `extra` arrives as a value or as JSON text. */
 export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateRequest {
   const body = bodyOf(rawBody);
-  const provider = optionalText(body, 'provider', 128);
+  const provider = optionalText(body, 'provider', MAX_PROVIDER);
   if (!provider) throw invalidField('provider', '`provider` is required: the id of an enabled provider (see GET /api/providers).');
   const otp = optionalText(body, 'otp', MAX_CODE_LENGTH);
-  if (otp !== undefined && otp !== '' && !/^[\x21-\x7e]+$/.test(otp)) {
+  if (otp !== undefined && otp !== '' && !CODE.test(otp)) {
     throw invalidField('otp', 'Invalid `otp` value: use 1 to 64 printable ASCII characters without spaces.');
   }
   return {
     provider,
-    to: (optionalText(body, 'to', 1000) ?? '').trim(),
-    channelDescription: optionalText(body, 'channel_description', 2000) ?? '',
-    addressDescription: optionalText(body, 'address_description', 2000) ?? '',
+    to: (optionalText(body, 'to', MAX_ADDRESS) ?? '').trim(),
+    channelDescription: optionalText(body, 'channel_description', MAX_DESCRIPTION) ?? '',
+    addressDescription: optionalText(body, 'address_description', MAX_DESCRIPTION) ?? '',
     otp: otp || undefined,
-    ttlSeconds: optionalInt(body, 'ttl', 1, 86400, ' of seconds'),
+    ttlSeconds: optionalInt(body, 'ttl', 1, MAX_TTL, ' of seconds'),
     maxAttempts: optionalInt(body, 'max_attempts', 1, MAX_BUDGET),
     maxGenerate: optionalInt(body, 'max_generate', 1, MAX_BUDGET),
     extra: parseExtra(body.extra, isJson),
@@ -127,3 +133,41 @@ export function parseBoolean(value: unknown, name: string): boolean {
   }
   throw invalidField(name, `Invalid \`${name}\` value: use true, false, 1 or 0.`);
 }
+
+const textField = (maxLength: number): JsonSchema => ({ type: 'string', maxLength });
+const intField = (maximum: number): { json: JsonSchema; form: JsonSchema } => ({
+  json: { type: 'integer', minimum: 1, maximum },
+  form: { type: 'string', pattern: '^\\d+$', description: `A whole number from 1 to ${maximum}.` },
+});
+
+/** The fields parseCreateBody reads, for the OpenAPI document (same limits). */
+export const CREATE_FIELDS: readonly FieldDoc[] = [
+  { name: 'provider', required: true, description: 'Id of an enabled provider (GET /api/providers).', json: textField(MAX_PROVIDER) },
+  { name: 'to', description: 'The address; validated and normalised by the provider. Empty: the built-in address page asks the user for it.', json: textField(MAX_ADDRESS) },
+  { name: 'channel_description', description: 'Text shown on the code page.', json: textField(MAX_DESCRIPTION) },
+  { name: 'address_description', description: 'Text shown on the address page.', json: textField(MAX_DESCRIPTION) },
+  {
+    name: 'otp', description: 'The code to send (e.g. a penny-drop amount); default: a random numeric code of the provider\'s otp_length.',
+    json: { type: 'string', maxLength: MAX_CODE_LENGTH, pattern: CODE.source },
+  },
+  { name: 'ttl', description: 'Seconds the OTP lives; default app.otp_ttl.', ...intField(MAX_TTL) },
+  { name: 'max_attempts', description: 'Verification attempts allowed; default app.otp_max_attempts.', ...intField(MAX_BUDGET) },
+  { name: 'max_generate', description: 'Sends (create + regenerations + resends) allowed; default app.otp_max_generate.', ...intField(MAX_BUDGET) },
+  {
+    name: 'extra', description: 'Any JSON value, kept with the OTP and returned with it; in a form body, JSON-encoded text.',
+    json: {}, form: { type: 'string', contentMediaType: 'application/json' },
+  },
+  { name: 'lang', description: 'Language of the pages and messages of this OTP: a language tag such as "de" or "pt-BR" (README "Languages").', json: textField(64) },
+];
+
+const BOOLEAN_FORM: JsonSchema = { type: 'string', enum: ['true', 'false', '1', '0'] };
+
+/** The fields parseVerifyBody reads, for the OpenAPI document. */
+export const VERIFY_FIELDS: readonly FieldDoc[] = [
+  { name: 'otp', required: true, description: 'The code the user typed.', json: { type: 'string', minLength: 1, maxLength: MAX_CODE_LENGTH } },
+  { name: 'action', description: 'Optional; the only action of this route is `check`.', json: { type: 'string', enum: ['check'] } },
+  {
+    name: 'skip_delete', description: 'Keep the verified record (closed) until it expires, instead of deleting it.',
+    json: { type: ['boolean', 'integer', 'string'], enum: [true, false, 1, 0, 'true', 'false', '1', '0'] }, form: BOOLEAN_FORM,
+  },
+];

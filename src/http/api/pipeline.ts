@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../log/logger';
 import { logError, toAppError } from '../classify-error';
-import { sendData, sendError } from './envelope';
+import { sendData, sendDocument, sendError } from './envelope';
 import { createRouter } from './router';
 import type { ApiRequest, ApiRoute, ApiStep } from './types';
 
@@ -43,7 +43,9 @@ export function createApiPipeline(options: ApiPipelineOptions): ApiHandler {
         const pending = step(request);
         if (pending !== undefined) await pending;
       }
-      sendData(res, requestId, await found.route.run(request));
+      const data = await found.route.run(request);
+      if (found.route.answer === 'document') sendDocument(res, requestId, data);
+      else sendData(res, requestId, data);
     } catch (err) {
       const appError = toAppError(err);
       logError(logger, { method: req.method ?? '', path: req.url ?? '', route: routeName }, appError, err);

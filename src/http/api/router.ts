@@ -1,6 +1,6 @@
 import { match as compile, type MatchFunction } from 'path-to-regexp';
 import { AppError } from '../../errors';
-import type { ApiMethod, ApiRequest, ApiRoute } from './types';
+import type { ApiMethod, ApiRequest, ApiRoute, RouteDoc } from './types';
 
 /**
  * Matching of `/api` requests against the route table, with path-to-regexp
@@ -53,6 +53,10 @@ export interface RouteSpec<I> {
   auth: ApiRoute['auth'];
   body: ApiRoute['body'];
   summary: string;
+  /** Default `envelope`. */
+  answer?: ApiRoute['answer'];
+  /** Its OpenAPI description: body fields, the schema of `data`, its own errors. */
+  doc: RouteDoc;
   /** Parse and validate what the handler needs (path, query, body); throws `invalid_*` errors. */
   input: (request: ApiRequest) => I;
   /** Call the core; what it returns is the envelope's `data`. */
@@ -61,7 +65,7 @@ export interface RouteSpec<I> {
 
 /** A route from its row: the input parser runs first, then the handler. */
 export function defineRoute<I>(spec: RouteSpec<I>): ApiRoute {
-  const { input, handle, ...row } = spec;
+  const { input, handle, answer = 'envelope', ...row } = spec;
   // No async wrapper: the pipeline awaits what `run` returns (a handler's promise, or a value) and catches what it throws.
-  return { ...row, run: (request) => handle(input(request), request) };
+  return { ...row, answer, run: (request) => handle(input(request), request) };
 }

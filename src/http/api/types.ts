@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '../../errors';
 
 /** The shapes the `/api` pipeline (pipeline.ts), its steps and its route table (routes.ts) share. */
 
@@ -18,8 +19,44 @@ export interface ApiRoute {
   readonly body: 'fields' | 'none';
   /** One line for the API reference. */
   readonly summary: string;
+  /** `envelope`: `{"status":"success","data":…}`; `document`: the handler's value is the whole body (the OpenAPI document). */
+  readonly answer: 'envelope' | 'document';
+  /** What the OpenAPI document says of the route besides the above (openapi.ts). */
+  readonly doc: RouteDoc;
   /** Parse the input, call the core, return the envelope's `data` (or a promise of it). */
   run(request: ApiRequest): unknown;
+}
+
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/** One field of a request body, for the OpenAPI document. */
+export interface FieldDoc {
+  readonly name: string;
+  readonly required?: boolean;
+  readonly description: string;
+  /** Its schema in a JSON body. */
+  readonly json: JsonSchema;
+  /** Its schema as a form field (text); default: any text. */
+  readonly form?: JsonSchema;
+}
+
+/** The OpenAPI description of a route, next to its row in routes.ts. */
+export interface RouteDoc {
+  /** Unique over the table; default: the route's name. */
+  readonly operationId?: string;
+  readonly description?: string;
+  /** The fields of the body (routes with `body: 'fields'`). */
+  readonly fields?: readonly FieldDoc[];
+  /** The schema of the 200 answer's `data` (of the whole body for `answer: 'document'`). */
+  readonly data: JsonSchema;
+  /**
+   * The errors its input parser and handler can answer. Those of its auth (unauthorized,
+   * rate_limited, store_unavailable), its body (invalid_body, payload_too_large,
+   * unsupported_media_type, invalid_field), an `:id` in its path (invalid_id) and `internal`
+   * are added by openapi.ts.
+   */
+  readonly errors: readonly ErrorCode[];
 }
 
 /** One `/api` request as it moves down the pipeline; steps fill in what they establish. */

@@ -1,0 +1,73 @@
+import type { ErrorCode } from '../../errors';
+import { ID_PATTERN, MAX_CODE_LENGTH } from '../../otp/ids';
+import type { CreatedOtp, Otp } from '../../otp/types';
+import type { JsonSchema } from './types';
+
+/**
+ * The JSON Schemas of what the API answers (api.md "The OTP object", "Envelope"),
+ * for the OpenAPI document (openapi.ts). The OTP's properties are checked by the
+ * compiler against the `Otp` type: a field added to one and not the other does not build.
+ */
+
+const text = (description: string): JsonSchema => ({ type: 'string', description });
+const count = (description: string): JsonSchema => ({ type: 'integer', minimum: 0, description });
+
+const OTP_PROPERTIES = {
+  namespace: text('The namespace (tenant) the OTP lives in.'),
+  id: { type: 'string', pattern: ID_PATTERN.source, description: 'The id the caller chose (or the random one of `PUT /api/otp`).' },
+  to: text('The address being verified, normalised by the provider; empty while the address page still has to ask for it.'),
+  channel_description: text('Text shown on the code page.'),
+  address_description: text('Text shown on the address page.'),
+  extra: { description: 'Whatever JSON value the creator attached; `{}` when none.' },
+  provider: text('The provider that delivers the code.'),
+  max_attempts: count('Verification attempts allowed.'),
+  attempts: count('Verification attempts made so far.'),
+  max_generate: count('Sends (create + regenerations + resends) allowed.'),
+  generate: count('Sends so far.'),
+  closed: { type: 'boolean', description: 'True once the right code was entered.' },
+  ttl: count('Seconds left before the record expires.'),
+  url: { type: 'string', format: 'uri', description: 'The built-in verification page of this OTP.' },
+} as const satisfies Record<keyof Otp, JsonSchema>;
+
+const CREATED_OTP_PROPERTIES = {
+  ...OTP_PROPERTIES,
+  otp: { type: 'string', minLength: 1, maxLength: MAX_CODE_LENGTH, description: 'The code: only in the answer of the create that made or regenerated it.' },
+} as const satisfies Record<keyof CreatedOtp, JsonSchema>;
+
+function closedObject(properties: Record<string, JsonSchema>, description: string): JsonSchema {
+  return { type: 'object', description, properties, required: Object.keys(properties), additionalProperties: false };
+}
+
+/** `components.schemas` of the document; routes refer to them with `ref()`. */
+export const COMPONENT_SCHEMAS = {
+  Otp: closedObject(OTP_PROPERTIES, 'An OTP, without its code.'),
+  CreatedOtp: closedObject(CREATED_OTP_PROPERTIES, 'An OTP with its code, as the create that made it answers.'),
+  LockedData: closedObject(
+    { ttl_seconds: count('Seconds until the record expires.'), attempts: count('Attempts made.'), max_attempts: count('Attempts allowed.') },
+    'Why a record is locked (create or regenerate of a locked OTP).',
+  ),
+  FieldData: closedObject({ field: text('The request field that is missing or malformed.') }, 'Which field to fix.'),
+  RetryData: closedObject({ retry_after_seconds: count('Seconds until a retry can pass (also in Retry-After).') }, 'When to retry.'),
+} satisfies Record<string, JsonSchema>;
+
+/** A reference to one of COMPONENT_SCHEMAS. */
+export function ref(name: keyof typeof COMPONENT_SCHEMAS): JsonSchema {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+/** The `data` an error carries, by code (codes not listed carry none). */
+export const ERROR_DATA: Partial<Record<ErrorCode, JsonSchema>> = {
+  invalid_field: ref('FieldData'),
+  incorrect_otp: ref('Otp'),
+  attempts_exceeded: ref('LockedData'),
+  generate_limit: ref('LockedData'),
+  rate_limited: ref('RetryData'),
+};
+
+/** Path parameters of the routes, by name (`:id`). */
+export const PATH_PARAMETERS: Record<string, { description: string; schema: JsonSchema }> = {
+  id: {
+    description: 'The OTP id, chosen by the caller: 6 to 128 characters of A-Z a-z 0-9 - _ . : @.',
+    schema: { type: 'string', pattern: ID_PATTERN.source },
+  },
+};
