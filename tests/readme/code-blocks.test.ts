@@ -24,6 +24,7 @@ const CHECKED_ELSEWHERE: { starts: string; by: string; how: string }[] = [
   { starts: 'config error: providers.smtp.port', by: 'tests/readme/integration.test.ts', how: 'the output of a config with these two mistakes, produced by the CLI' },
   { starts: 'POST <url>\n', by: 'tests/providers/webhook.test.ts', how: 'the request a webhook receives: method, headers, body' },
   { starts: 'cli.ts            argv/env', by: 'README.md', how: 'the Architecture diagram: a picture, not code' },
+  { starts: 'otpgateway 0.1.0\nNode.js v', by: 'tests/cli/binary.test.ts', how: 'the executable\'s --version output, checked line by line' },
 ];
 
 describe('the code blocks of the README', () => {

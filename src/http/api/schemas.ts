@@ -48,6 +48,11 @@ export const COMPONENT_SCHEMAS = {
   ),
   FieldData: closedObject({ field: text('The request field that is missing or malformed.') }, 'Which field to fix.'),
   RetryData: closedObject({ retry_after_seconds: count('Seconds until a retry can pass (also in Retry-After).') }, 'When to retry.'),
+  QuotaData: closedObject({ max_otps: count('Live OTPs a namespace may hold (app.max_otps_per_namespace).') }, 'The quota that is full.'),
+  ExtraSizeData: closedObject(
+    { field: text('Always `extra`.'), max_bytes: count('Longest `extra` accepted, in bytes of its JSON (app.max_extra_bytes).') },
+    'The size limit `extra` went over.',
+  ),
 } satisfies Record<string, JsonSchema>;
 
 /** A reference to one of COMPONENT_SCHEMAS. */
@@ -62,6 +67,8 @@ export const ERROR_DATA: Partial<Record<ErrorCode, JsonSchema>> = {
   attempts_exceeded: ref('LockedData'),
   generate_limit: ref('LockedData'),
   rate_limited: ref('RetryData'),
+  namespace_full: ref('QuotaData'),
+  extra_too_large: ref('ExtraSizeData'),
 };
 
 /** Path parameters of the routes, by name (`:id`). */
