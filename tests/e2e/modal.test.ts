@@ -37,6 +37,12 @@ describe('the otp.js modal on a host page of another origin', () => {
     return { id, frame: page.frameLocator('iframe.otpgw-frame') };
   }
 
+  /** The frame's deferred page.js has run (it runs before DOMContentLoaded): its key handlers are attached. */
+  const scriptsRan = (frame: FrameLocator): Promise<void> =>
+    frame.locator('body').evaluate(
+      () => new Promise<void>((resolve) => (document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', () => resolve()) : resolve())),
+    );
+
   const events = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { hostEvents: string[] }).hostEvents);
 
   it('finishes after a wrong then a right code, and the host backend confirms with the gateway', async () => {
@@ -63,6 +69,8 @@ describe('the otp.js modal on a host page of another origin', () => {
   it('cancels once on Escape pressed inside the modal, and once on a backdrop click', async () => {
     const { page } = await e2e.newPage();
     const first = await openModal(page, 'esc@example.com');
+    // #otp exists before the deferred page.js has attached its Escape handler: a key pressed then is lost.
+    await scriptsRan(first.frame);
     await first.frame.locator('#otp').click();
     await page.keyboard.press('Escape');
     await page.waitForSelector('[role="dialog"]', { state: 'detached' });
