@@ -93,6 +93,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('runs no container as root, with privilege escalation, or with a writable root filesystem', () => {
     for (const workload of workloads(objectsOf(overlay))) {
       const pod = podSpec(workload);
+      const at = objectKey(workload);
+      expect({ at, seccomp: pod.securityContext?.seccompProfile?.type, token: pod.automountServiceAccountToken }).toEqual({ at, seccomp: 'RuntimeDefault', token: false });
       for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
         const where = `${objectKey(workload)} ${container.name}`;
         const own = container.securityContext;
@@ -164,6 +166,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'otpgateway' });
     expect(hpa.spec?.metrics?.map((m) => m.resource?.name)).toEqual(['cpu']);
     expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(2);
+    // Rolling upgrades add a pod before they take one away (docs/operations.md, Upgrading).
+    expect(deployment.spec?.strategy?.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
     // The budget must leave a pod to drain: with maxUnavailable 1 and at least two replicas, one always serves.
     expect(budget.spec?.maxUnavailable).toBe(1);
   });
