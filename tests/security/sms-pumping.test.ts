@@ -244,3 +244,38 @@ describe('the budgets, across two gateway instances on one Redis', () => {
     expect(keys.map((k) => k.slice(prefix.length)).join(' ')).not.toMatch(/\d{6,}/);
   });
 });
+
+describe('on the public pages', () => {
+  let peer: HttpPeer;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    peer = await startHttpPeer();
+    gw = await buildTestGateway({ store: 'memory', config: { app: { sms_countries: ['IN'] }, webhooks: phoneHook(peer.url), rate_limit: { sends_per_range: 1 } } });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await peer.close();
+  });
+
+  it('the address page refuses a number of another country with the sentence under the form, storing and sending nothing', async () => {
+    expect((await create(gw, 'page-country-1', { provider: 'sms_hook' })).status).toBe(200);
+    const refused = await request(gw.app).post('/otp/nsA/page-country-1/address').type('form').send('to=%2B447400123456');
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('United Kingdom (GB)');
+    expect((await gw.service.find({ namespace: 'nsA', id: 'page-country-1' }))?.to).toBe('');
+    expect(peer.requests).toHaveLength(0);
+    const sent = await request(gw.app).post('/otp/nsA/page-country-1/address').type('form').send('to=9876543210');
+    expect(sent.status).toBe(302);
+    expect(peer.requests).toHaveLength(1);
+  });
+
+  it('a Resend spends the range budget like a create: refused with 429 and Retry-After once it is spent', async () => {
+    // sends_per_range = 1: the address page above spent the range of +91 98765 43xxx.
+    const refused = await request(gw.app).post('/otp/nsA/page-country-1').type('form').send('action=resend');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(peer.requests).toHaveLength(1);
+    // Refused before the store counted it: the OTP's own send budget is untouched.
+    expect((await gw.service.find({ namespace: 'nsA', id: 'page-country-1' }))?.generate).toBe(1);
+  });
+});
