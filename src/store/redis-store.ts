@@ -142,7 +142,9 @@ export class RedisStore implements Store {
 
   async countSends(counters: readonly SendCounter[], windowMs: number): Promise<CountSendsResult> {
     const keys = counters.map((c) => `${this.options.keyPrefix}:${c.key}`);
-    const reply = (await this.script('countSends', { keys, arguments: [String(windowMs), ...counters.map((c) => String(c.limit))] })) as number[];
+    const reply = await this.script('countSends', { keys, arguments: [String(windowMs), ...counters.map((c) => String(c.limit))] });
+    // The script answers integers only: {0, counts…} or {index, pttl}.
+    if (!Array.isArray(reply) || !reply.every((n): n is number => typeof n === 'number')) throw new Error('countSends: unexpected script reply');
     const [index = 0, ...rest] = reply;
     return index === 0 ? { kind: 'counted', counts: rest } : { kind: 'over', index: index - 1, retryAfterMs: rest[0] ?? windowMs };
   }
