@@ -261,7 +261,9 @@ describe('on the public pages', () => {
     expect((await create(gw, 'page-country-1', { provider: 'sms_hook' })).status).toBe(200);
     const refused = await request(gw.app).post('/otp/nsA/page-country-1/address').type('form').send('to=%2B447400123456');
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('United Kingdom (GB)');
+    expect(refused.text).toContain('We cannot send codes to numbers of this country (United Kingdom).');
+    const german = await request(gw.app).post('/otp/nsA/page-country-1/address').set('Accept-Language', 'de').type('form').send('to=%2B447400123456');
+    expect(german.text).toContain('An Nummern aus diesem Land (Vereinigtes Königreich) können wir keine Codes senden.');
     expect((await gw.service.find({ namespace: 'nsA', id: 'page-country-1' }))?.to).toBe('');
     expect(peer.requests).toHaveLength(0);
     const sent = await request(gw.app).post('/otp/nsA/page-country-1/address').type('form').send('to=9876543210');
