@@ -154,7 +154,7 @@ export class OtpService {
   /** The address page: store the address of an OTP created without one, then send the code. */
   async setAddress(key: OtpKey, to: string): Promise<Otp> {
     const { store, sealer } = this.deps;
-    const existing = await store.get(key);
+    const existing = this.deps.sendPolicy ? await store.get(key) : null;
     if (!existing) throw otpNotFound();
     const channel = this.channel(existing.provider);
     const address = this.normaliseAddress(channel, to);
@@ -171,7 +171,7 @@ export class OtpService {
   async resend(key: OtpKey): Promise<Otp> {
     const { store, sealer } = this.deps;
     // The policy needs the address; a record the store would refuse anyway (gone, closed, locked, no address) is left to it.
-    const existing = await store.get(key);
+    const existing = this.deps.sendPolicy ? await store.get(key) : null;
     const sendable = existing && existing.to && !existing.closed && existing.generate < existing.maxGenerate && existing.attempts < existing.maxAttempts;
     if (sendable) {
       await this.admit(key.namespace, this.channel(existing.provider), sealer.open(existing.to));
