@@ -14,6 +14,7 @@ export const ERROR_CATALOG = {
   incorrect_otp: { status: 400, meaning: 'The code is wrong and attempts are left; `data` is the OTP without its code.' },
   not_verified: { status: 400, meaning: 'The user has not finished verifying (status of an open OTP).' },
   no_address: { status: 400, meaning: 'The OTP has no address to send to yet (resend before the address page was filled in).' },
+  country_not_allowed: { status: 400, meaning: 'The phone number belongs to a country outside `sms_countries` of the app or the namespace; nothing was stored or sent. `data.country` names it ("" for international service numbers).' },
   address_already_set: { status: 409, meaning: 'The address of this OTP is already set (a second address-page submission).' },
   payload_too_large: { status: 413, meaning: 'The body is over 64 KiB (after decompression) or has too many form fields.' },
   extra_too_large: { status: 413, meaning: 'The `extra` value is longer than `app.max_extra_bytes` (4096 bytes of JSON by default); `data.max_bytes` says how long it may be.' },

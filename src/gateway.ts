@@ -15,6 +15,9 @@ import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
 import { warnLongSmsTemplates } from './providers/sms-length';
 import { createRateLimits, type RateLimits } from './security/rate-limits';
+import { createSendPolicy } from './security/sms-pumping/policy';
+import { warnAllCountries } from './security/sms-pumping/startup-warning';
+import { countryLabelOf } from './metrics/country-label';
 import { MemoryStore } from './store/memory-store';
 import { RedisStore } from './store/redis-store';
 import type { Store } from './store/store';
@@ -75,7 +78,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs, languages });
   warnLongSmsTemplates(providers, { namespace: longest(auth.map((t) => t.namespace)) ?? 'myApp', ttlSeconds: config.app.otp_ttl, rootUrl: config.app.root_url }, logger);
   const metrics = config.metrics.enabled
-    ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES] })
+    ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES], countryOf: countryLabelOf(providers) })
     : NO_METRICS;
   const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
@@ -86,11 +89,25 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     sealer,
     onLimited: (limit, namespace) => metrics.rateLimited(limit, namespace),
   });
+  const countries = {
+    app: config.app.sms_countries,
+    namespaces: new Map(auth.flatMap((t) => (t.sms_countries ? [[t.namespace, t.sms_countries] as const] : []))),
+  };
+  warnAllCountries(countries, auth.map((t) => t.namespace), providers, logger);
+  const rl = config.rate_limit;
+  const sendPolicy = createSendPolicy(
+    {
+      countries,
+      limits: { sendsPerRange: rl.sends_per_range, rangeDigits: rl.range_digits, sendsPerNamespace: rl.sends_per_namespace, sendsPerCountry: rl.sends_per_country, windowMs: rl.sends_window },
+    },
+    { store, sealer, logger, onLimited: (limit, namespace) => metrics.rateLimited(limit, namespace) },
+  );
   const service = new OtpService({
     store,
     channels: providers,
     sealer,
     logger,
+    sendPolicy,
     sendGuards: [limits.perAddress].filter((g): g is SendGuard => g !== undefined),
     listeners: [metrics.onOtpEvent],
     settings: {

@@ -3,6 +3,7 @@ import { PROVIDER_KINDS, WEBHOOK_KIND } from '../providers/kinds';
 import { rateLimitSchema } from '../security/rate-limit-config';
 import { invalidProxyEntries } from '../security/trusted-proxies';
 import { metricsSchema } from '../metrics/config';
+import { countryList } from '../security/sms-pumping/countries';
 import { readFileSync } from 'node:fs';
 import { parseHostPort, parseRedisUrl } from '../store/redis-url';
 import { bool, duration, int, languageTag, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
@@ -48,6 +49,7 @@ const appSchema = table({
   default_language: languageTag('en'),
   max_otps_per_namespace: int(10_000, 0, 100_000_000),
   max_extra_bytes: int(4096, 2, 65_536),
+  sms_countries: countryList(),
 }).superRefine((app, ctx) => {
   if (typeof app.address === 'string' && !parseAddress(app.address)) {
     ctx.addIssue({ code: 'custom', path: ['address'], message: `expected "host:port" with a port 0-65535, got ${JSON.stringify(app.address)}` });
@@ -126,6 +128,8 @@ const authSchema = tablesOf(
     secret: text(''),
     allowed_origins: textList([]),
     default_language: languageTag('', { optional: true }),
+    // Absent: the app's list; present (even []): this namespace's own.
+    sms_countries: countryList().optional(),
   }),
 );
 

@@ -1,5 +1,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { OtpEvent, OtpEventListener } from '../otp/events';
+import type { Otp } from '../otp/types';
+import { COUNTRY_LABELS, NO_COUNTRY } from './country-label';
 
 /**
  * The gateway's Prometheus metrics. Every label value comes from a bounded
@@ -40,6 +42,8 @@ export interface MetricLabels {
   providers: readonly string[];
   /** Route labels of the HTTP surfaces (the API route names, `page`, `static`…). */
   routes: readonly string[];
+  /** The country of an OTP's address (country-label.ts), for sent and verified; absent: `none`. Kept to COUNTRY_LABELS. */
+  countryOf?: (otp: Otp) => string;
 }
 
 /** What a label outside its bounded set is recorded as. */
@@ -47,7 +51,8 @@ export const UNKNOWN_LABEL = '_unknown';
 
 const DELIVERY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
-const LIMITS = ['page', 'api', 'send'];
+// `range`, `namespace`, `country`: the SMS pumping budgets (security/sms-pumping/budgets.ts).
+const LIMITS = ['page', 'api', 'send', 'range', 'namespace', 'country'];
 const STATUS_CLASS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /** A label function: the value when it is in `allowed`, else `_unknown`. */
@@ -77,6 +82,8 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const provider = bounded(labels.providers);
   const route = bounded(labels.routes);
   const limit = bounded(LIMITS);
+  const country = bounded(COUNTRY_LABELS);
+  const countryOf = (otp: Otp): string => country(labels.countryOf?.(otp) ?? NO_COUNTRY);
   const counter = (name: string, help: string, labelNames: string[]): ((...values: string[]) => Counter.Internal) => {
     const c = new Counter({ name, help, labelNames, registers: [registry] });
     return cached((...v) => c.labels(...v));
@@ -87,9 +94,11 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   };
   const byProvider = ['namespace', 'provider'];
   const created = counter('otpgateway_otps_created_total', 'OTPs created or regenerated.', byProvider);
-  const sent = counter('otpgateway_otps_sent_total', 'OTP messages accepted by a provider.', byProvider);
+  // By country too: a country whose verified/sent ratio collapses is being pumped (README "SMS pumping").
+  const byCountry = [...byProvider, 'country'];
+  const sent = counter('otpgateway_otps_sent_total', 'OTP messages accepted by a provider.', byCountry);
   const failed = counter('otpgateway_delivery_failures_total', 'OTP deliveries that failed.', byProvider);
-  const verified = counter('otpgateway_otps_verified_total', 'Successful verifications.', byProvider);
+  const verified = counter('otpgateway_otps_verified_total', 'Successful verifications.', byCountry);
   const wrong = counter('otpgateway_wrong_codes_total', 'Verification attempts with a wrong code.', byProvider);
   const locked = counter('otpgateway_locked_total', 'Requests refused because the OTP is out of attempts or sends.', byProvider);
   const limited = counter('otpgateway_rate_limited_total', 'Requests refused by a rate limit.', ['namespace', 'limit']);
@@ -104,9 +113,9 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
       case 'otp.created': return void created(...pair).inc();
       case 'otp.failed_attempt': return void wrong(...pair).inc();
       case 'otp.locked': return void locked(...pair).inc();
-      case 'otp.verified': return void verified(...pair).inc();
+      case 'otp.verified': return void verified(...pair, countryOf(event.otp)).inc();
       case 'otp.sent':
-        sent(...pair).inc();
+        sent(...pair, countryOf(event.otp)).inc();
         return void delivery(provider(event.provider), 'sent').observe(event.seconds);
       case 'otp.delivery_failed':
         failed(...pair).inc();

@@ -29,6 +29,11 @@ export interface OtpServiceDeps {
   logger: Logger;
   /** Checks run before each delivery, in order; each throws (e.g. a 429) to refuse it. */
   sendGuards?: readonly SendGuard[];
+  /**
+   * Decides whether a code may go to this address at all (SMS pumping: allowed countries,
+   * send budgets), before the record is stored, a budget of the record spent, or anything sent.
+   */
+  sendPolicy?: SendGuard;
   /** Told of everything that happens to OTPs (metrics, event webhooks). */
   listeners?: readonly OtpEventListener[];
 }
@@ -56,6 +61,7 @@ export class OtpService {
     const extra = this.extraText(request.extra);
     const key = { namespace, id: id ?? randomId() };
     const code = request.otp ?? randomDigits(channel.otpLength);
+    if (to) await this.admit(namespace, channel, to);
     const result = await store.upsert(
       key,
       {
@@ -148,10 +154,11 @@ export class OtpService {
   /** The address page: store the address of an OTP created without one, then send the code. */
   async setAddress(key: OtpKey, to: string): Promise<Otp> {
     const { store, sealer } = this.deps;
-    const existing = await store.get(key);
+    const existing = this.deps.sendPolicy ? await store.get(key) : null;
     if (!existing) throw otpNotFound();
     const channel = this.channel(existing.provider);
     const address = this.normaliseAddress(channel, to);
+    if (!existing.to) await this.admit(key.namespace, channel, address);
     const result = await store.setAddress(key, sealer.seal(address));
     if (result.kind === 'not_found') throw otpNotFound();
     if (result.kind === 'address_already_set') throw new AppError('address_already_set', 'The address of this OTP is already set.');
@@ -162,7 +169,14 @@ export class OtpService {
 
   /** Send the same code again, if the send budget allows. */
   async resend(key: OtpKey): Promise<Otp> {
-    const result = await this.deps.store.resend(key);
+    const { store, sealer } = this.deps;
+    // The policy needs the address; a record the store would refuse anyway (gone, closed, locked, no address) is left to it.
+    const existing = this.deps.sendPolicy ? await store.get(key) : null;
+    const sendable = existing && existing.to && !existing.closed && existing.generate < existing.maxGenerate && existing.attempts < existing.maxAttempts;
+    if (sendable) {
+      await this.admit(key.namespace, this.channel(existing.provider), sealer.open(existing.to));
+    }
+    const result = await store.resend(key);
     if (result.kind === 'not_found') throw otpNotFound();
     if (result.kind === 'locked') throw recordLocked(result.otp);
     // Refused by the store before it counted a send (an OTP created without `to`).
@@ -206,6 +220,11 @@ export class OtpService {
       throw invalidField('to', `Invalid \`to\` address: it is longer than ${channel.maxAddressLength} characters.`);
     }
     return check.address;
+  }
+
+  /** The send policy's verdict on one send (the one place it is asked), before the store counts or keeps anything. */
+  private async admit(namespace: string, channel: Channel, address: string): Promise<void> {
+    await this.deps.sendPolicy?.(namespace, channel, address);
   }
 
   /** Deliver, and remember which provider accepted it when that is not the channel itself (a route member). */

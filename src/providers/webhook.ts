@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { int, text, url } from '../config-fields';
+import { int, oneOf, text, url } from '../config-fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import { assertSuccess, createHttpClient } from './http-client';
-import { defineProviderKind, type Provider } from './provider';
+import { MAX_PHONE_LENGTH, normalisePhone, phoneCode } from './phone';
+import { defineProviderKind, type AddressCheck, type Provider } from './provider';
 
 /**
  * `[webhooks.NAME]`: POSTs the OTP (with its code) and the rendered message as
@@ -18,9 +19,14 @@ export const webhookProvider = defineProviderKind({
     address_name: text('Mobile number'),
     max_address_len: int(12, 1, 1000),
     max_otp_len: int(6, 1, 64),
+    /** "phone": addresses are phone numbers, normalised to E.164 and held to the SMS pumping defence (sms_countries, range limits). */
+    address: oneOf('text', ['text', 'phone'] as const),
+    /** With address = "phone": the calling code of numbers typed without one. */
+    default_phone_code: phoneCode(),
   },
   requiredWhenEnabled: ['url'],
   create(config, { id }): Provider {
+    const phone = config.address === 'phone';
     const client = createHttpClient({ maxConns: config.max_conns, timeoutMs: config.timeout });
     const auth = config.username || config.password
       ? `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`
@@ -31,12 +37,15 @@ export const webhookProvider = defineProviderKind({
       addressName: config.address_name,
       channelDescription: `Enter the code you received by ${config.channel_name.toLowerCase()}.`,
       addressDescription: `Enter your ${config.address_name.toLowerCase()} to receive a verification code.`,
-      maxAddressLength: config.max_address_len,
+      // An E.164 number may be longer than the text default of 12 characters.
+      maxAddressLength: phone ? MAX_PHONE_LENGTH : config.max_address_len,
+      addressKind: phone ? 'phone' : undefined,
       otpLength: Math.min(config.otp_length, config.max_otp_len),
       bodyFormat: 'text',
       defaultSubject: BUILT_IN_TEMPLATES.channelSubject,
       defaultTemplate: BUILT_IN_TEMPLATES.sms,
-      validateAddress(to) {
+      validateAddress(to): AddressCheck {
+        if (phone) return normalisePhone(to, config.default_phone_code);
         const address = to.trim();
         if (!address) return { ok: false, reason: `the ${config.address_name.toLowerCase()} is empty.` };
         if (address.length > config.max_address_len) {

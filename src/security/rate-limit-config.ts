@@ -12,6 +12,13 @@ const shape = {
   /** Codes sent to one address across all ids of a namespace (SMS pumping). */
   sends_per_address: int(10, 0, 1_000_000_000),
   sends_window: duration('1h', 7 * 24 * 3600 * 1000),
+  /** SMS pumping (README "SMS pumping"), per namespace per `sends_window`: sends to one number range (E.164 minus its last `range_digits` digits). */
+  sends_per_range: int(10, 0, 1_000_000_000),
+  range_digits: int(3, 1, 6),
+  /** All sends of a namespace, whatever the channel. */
+  sends_per_namespace: int(10_000, 0, 1_000_000_000),
+  /** Sends of a namespace to the numbers of one country; 0 (the default) = off. */
+  sends_per_country: int(0, 0, 1_000_000_000),
   /** Authenticated API calls per namespace; 0 (the default) = off. */
   api_per_namespace: int(0, 0, 1_000_000_000),
   api_window: duration('1m', 7 * 24 * 3600 * 1000),

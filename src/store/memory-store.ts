@@ -1,9 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
+import { MemoryCounters } from './memory-counters';
 import type {
   BudgetDefaults,
+  CountSendsResult,
   OtpFields,
   OtpKey,
   ResendResult,
+  SendCounter,
   SetAddressResult,
   Store,
   StoredOtp,
@@ -41,10 +44,12 @@ export class MemoryStore implements Store {
   private readonly sweeper: NodeJS.Timeout;
   private readonly maxPerNamespace: number;
   private lastSweep = 0;
+  private readonly sendCounters: MemoryCounters;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.maxPerNamespace = options.maxPerNamespace ?? 0;
+    this.sendCounters = new MemoryCounters(this.now);
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 30_000);
     this.sweeper.unref();
   }
@@ -127,6 +132,10 @@ export class MemoryStore implements Store {
     if (entry) entry.otp.deliveredVia = via;
   }
 
+  async countSends(counters: readonly SendCounter[], windowMs: number): Promise<CountSendsResult> {
+    return this.sendCounters.count(counters, windowMs);
+  }
+
   async publish(): Promise<void> {
     // Events are a Redis pub/sub feature; there is no channel to publish to in memory.
   }
@@ -137,6 +146,7 @@ export class MemoryStore implements Store {
     clearInterval(this.sweeper);
     this.entries.clear();
     this.counts.clear();
+    this.sendCounters.clear();
   }
 
   /** Number of live records (for tests and diagnostics). */
@@ -164,6 +174,7 @@ export class MemoryStore implements Store {
     const now = this.now();
     this.lastSweep = now;
     for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.remove(k);
+    this.sendCounters.sweep();
   }
 
   /** At the cap, expired records may still be counted: sweep first (at most once a second, a sweep reads every record). */

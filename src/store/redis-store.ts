@@ -7,9 +7,11 @@ import { createRedisConnection, type RedisConnection, type RedisTarget, type Scr
 import { fieldsToArgs, recordFromHash, storedDigest } from './redis-fields';
 import type {
   BudgetDefaults,
+  CountSendsResult,
   OtpFields,
   OtpKey,
   ResendResult,
+  SendCounter,
   SetAddressResult,
   Store,
   StoreEvent,
@@ -39,6 +41,7 @@ const SCRIPTS = {
   setAddress: lua.SET_ADDRESS,
   resend: lua.RESEND,
   recordDelivery: lua.RECORD_DELIVERY,
+  countSends: lua.COUNT_SENDS,
 } as const;
 
 /**
@@ -137,6 +140,15 @@ export class RedisStore implements Store {
     await this.run('recordDelivery', key, [via]);
   }
 
+  async countSends(counters: readonly SendCounter[], windowMs: number): Promise<CountSendsResult> {
+    const keys = counters.map((c) => `${this.options.keyPrefix}:${c.key}`);
+    const reply = await this.script('countSends', { keys, arguments: [String(windowMs), ...counters.map((c) => String(c.limit))] });
+    // The script answers integers only: {0, counts…} or {index, pttl}.
+    if (!Array.isArray(reply) || !reply.every((n): n is number => typeof n === 'number')) throw new Error('countSends: unexpected script reply');
+    const [index = 0, ...rest] = reply;
+    return index === 0 ? { kind: 'counted', counts: rest } : { kind: 'over', index: index - 1, retryAfterMs: rest[0] ?? windowMs };
+  }
+
   async publish(event: StoreEvent): Promise<void> {
     if (!this.options.publishKey) return;
     await this.guard(this.redis.commands.publish(this.options.publishKey, JSON.stringify(event)));
@@ -170,12 +182,16 @@ export class RedisStore implements Store {
 
   /** EVALSHA a script (one round trip); where the node does not have it (NOSCRIPT), EVAL its source, which also caches it there. */
   private async run(name: ScriptName, key: OtpKey, args: string[]): Promise<ScriptReply> {
-    const call: ScriptCall = { keys: [this.redisKey(key)], arguments: args };
+    return (await this.script(name, { keys: [this.redisKey(key)], arguments: args })) as ScriptReply;
+  }
+
+  /** EVALSHA with the EVAL fallback, for any keys. */
+  private async script(name: ScriptName, call: ScriptCall): Promise<unknown> {
     try {
-      return (await this.guard(this.redis.untimed.evalSha(SHAS[name], call))) as ScriptReply;
+      return await this.guard(this.redis.untimed.evalSha(SHAS[name], call));
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return (await this.guard(this.redis.untimed.eval(SCRIPTS[name], call))) as ScriptReply;
+      return await this.guard(this.redis.untimed.eval(SCRIPTS[name], call));
     }
   }
 

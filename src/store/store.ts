@@ -81,6 +81,20 @@ export type ResendResult =
   | { kind: 'no_address'; otp: StoredOtp }
   | { kind: 'not_found' };
 
+/** One counter of a send budget (sms-pumping defence): its key, without the store's prefix, and its limit. */
+export interface SendCounter {
+  /** Every counter of one `countSends` call carries the same Redis Cluster hash tag (`{…}`), so they share a slot. */
+  key: string;
+  limit: number;
+}
+
+/** Result of counting one send against several counters. */
+export type CountSendsResult =
+  /** Every counter took the send; `counts` are their values after it, in the order given. */
+  | { kind: 'counted'; counts: number[] }
+  /** Counter `index` was already at its limit: nothing was counted; its window ends in `retryAfterMs`. */
+  | { kind: 'over'; index: number; retryAfterMs: number };
+
 /** Check/close events published for compat with the Go otpgateway. */
 export interface StoreEvent {
   type: 'check' | 'close';
@@ -122,6 +136,12 @@ export interface Store {
   resend(key: OtpKey): Promise<ResendResult>;
   /** Note which provider accepted the last message; nothing when the record is gone. Never extends the ttl. */
   recordDelivery(key: OtpKey, via: string): Promise<void>;
+  /**
+   * Count one send against every counter, all or none, atomically: when any is at its limit
+   * nothing is counted. A counter's fixed window starts at its first count and its key expires
+   * with the window (shared by every process on Redis; one process on the memory store).
+   */
+  countSends(counters: readonly SendCounter[], windowMs: number): Promise<CountSendsResult>;
   /** Publish a check/close event (no-op unless the store supports and is configured for it). */
   publish(event: StoreEvent): Promise<void>;
   /** Resolve when the store answers; reject when it does not. */

@@ -28,11 +28,12 @@ describe('/metrics with [metrics] enabled on the API port', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const labels = '{namespace="nsA",provider="log"}';
+    const byCountry = '{namespace="nsA",provider="log",country="none"}';
     expect(sample(res.text, `otpgateway_otps_created_total${labels}`)).toBe(2);
-    expect(sample(res.text, `otpgateway_otps_sent_total${labels}`)).toBe(1);
+    expect(sample(res.text, `otpgateway_otps_sent_total${byCountry}`)).toBe(1);
     expect(sample(res.text, `otpgateway_wrong_codes_total${labels}`)).toBe(2);
     expect(sample(res.text, `otpgateway_locked_total${labels}`)).toBe(1);
-    expect(sample(res.text, `otpgateway_otps_verified_total${labels}`)).toBe(1);
+    expect(sample(res.text, `otpgateway_otps_verified_total${byCountry}`)).toBe(1);
     expect(sample(res.text, 'otpgateway_delivery_duration_seconds_count{provider="log",outcome="sent"}')).toBe(1);
     expect(sample(res.text, 'otpgateway_http_request_duration_seconds_count{route="verify",status="4xx"}')).toBe(3);
     expect(sample(res.text, 'otpgateway_http_request_duration_seconds_count{route="create",status="2xx"}')).toBe(2);

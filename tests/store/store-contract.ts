@@ -298,4 +298,41 @@ export function runStoreContract(factory: StoreFactory): void {
       expect(recordOf(await store.upsert(attempted, fields(), 60, DEFAULTS), 'created')).toMatchObject({ attempts: 0, generate: 1 });
     });
   });
+
+  describe('send counters (SMS pumping budgets)', () => {
+    const counters = (tag: string, limits: number[]): { key: string; limit: number }[] => limits.map((limit, i) => ({ key: `sp:{${tag}}:c${i}`, limit }));
+
+    it('counts a send against every counter, answering their values', async () => {
+      const tag = freshKey().id;
+      expect(await store.countSends(counters(tag, [3, 5]), 60_000)).toEqual({ kind: 'counted', counts: [1, 1] });
+      expect(await store.countSends(counters(tag, [3, 5]), 60_000)).toEqual({ kind: 'counted', counts: [2, 2] });
+    });
+
+    it('counts all or none: a full counter refuses, names itself, and the others are not counted', async () => {
+      const tag = freshKey().id;
+      await store.countSends(counters(tag, [2, 10]), 60_000);
+      await store.countSends(counters(tag, [2, 10]), 60_000);
+      const over = await store.countSends(counters(tag, [2, 10]), 60_000);
+      expect(over).toMatchObject({ kind: 'over', index: 0 });
+      if (over.kind !== 'over') throw new Error('expected over');
+      expect(over.retryAfterMs).toBeGreaterThan(0);
+      expect(over.retryAfterMs).toBeLessThanOrEqual(60_000);
+      // The second counter stayed at 2: counted alone it reaches 3.
+      expect(await store.countSends([{ key: `sp:{${tag}}:c1`, limit: 10 }], 60_000)).toEqual({ kind: 'counted', counts: [3] });
+    });
+
+    it('never lets concurrent sends past a limit', async () => {
+      const tag = freshKey().id;
+      const results = await Promise.all(Array.from({ length: 30 }, () => store.countSends(counters(tag, [7]), 60_000)));
+      expect(results.filter((r) => r.kind === 'counted')).toHaveLength(7);
+    });
+
+    it('starts a new window once the old one ends', async () => {
+      const tag = freshKey().id;
+      await store.countSends(counters(tag, [1]), 200);
+      expect((await store.countSends(counters(tag, [1]), 200)).kind).toBe('over');
+      await sleep(300);
+      expect(await store.countSends(counters(tag, [1]), 200)).toEqual({ kind: 'counted', counts: [1] });
+    });
+  });
 }

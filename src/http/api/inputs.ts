@@ -143,7 +143,7 @@ const intField = (maximum: number): { json: JsonSchema; form: JsonSchema } => ({
 /** The fields parseCreateBody reads, for the OpenAPI document (same limits). */
 export const CREATE_FIELDS: readonly FieldDoc[] = [
   { name: 'provider', required: true, description: 'Id of an enabled provider (GET /api/providers).', json: textField(MAX_PROVIDER) },
-  { name: 'to', description: 'The address; validated and normalised by the provider. Empty: the built-in address page asks the user for it.', json: textField(MAX_ADDRESS) },
+  { name: 'to', description: 'The address; validated and normalised by the provider (phone numbers to E.164, refused with `country_not_allowed` outside `sms_countries`). Empty: the built-in address page asks the user for it.', json: textField(MAX_ADDRESS) },
   { name: 'channel_description', description: 'Text shown on the code page.', json: textField(MAX_DESCRIPTION) },
   { name: 'address_description', description: 'Text shown on the address page.', json: textField(MAX_DESCRIPTION) },
   {

@@ -100,7 +100,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
 }
 
 /** What a create can answer besides the errors of its auth, body and id (openapi.ts). */
-const CREATE_ERRORS = ['attempts_exceeded', 'generate_limit', 'rate_limited', 'namespace_full', 'extra_too_large', 'delivery_failed'] as const;
+const CREATE_ERRORS = ['attempts_exceeded', 'generate_limit', 'rate_limited', 'namespace_full', 'extra_too_large', 'delivery_failed', 'country_not_allowed'] as const;
 
 function param(r: ApiRequest, name: string): string {
   return r.params[name] ?? '';

@@ -49,6 +49,10 @@ export const COMPONENT_SCHEMAS = {
   FieldData: closedObject({ field: text('The request field that is missing or malformed.') }, 'Which field to fix.'),
   RetryData: closedObject({ retry_after_seconds: count('Seconds until a retry can pass (also in Retry-After).') }, 'When to retry.'),
   QuotaData: closedObject({ max_otps: count('Live OTPs a namespace may hold (app.max_otps_per_namespace).') }, 'The quota that is full.'),
+  CountryData: closedObject(
+    { field: text('Always `to`.'), country: text('ISO 3166-1 alpha-2 code of the number\'s country, or "" when it belongs to none.') },
+    'The country that is not allowed.',
+  ),
   ExtraSizeData: closedObject(
     { field: text('Always `extra`.'), max_bytes: count('Longest `extra` accepted, in bytes of its JSON (app.max_extra_bytes).') },
     'The size limit `extra` went over.',
@@ -69,6 +73,7 @@ export const ERROR_DATA: Partial<Record<ErrorCode, JsonSchema>> = {
   rate_limited: ref('RetryData'),
   namespace_full: ref('QuotaData'),
   extra_too_large: ref('ExtraSizeData'),
+  country_not_allowed: ref('CountryData'),
 };
 
 /** Path parameters of the routes, by name (`:id`). */

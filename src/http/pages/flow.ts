@@ -193,9 +193,17 @@ export class PageFlow {
 /** The sentence under the form for an error the form itself caused (a bad address, the per-address send limit). */
 function formError(err: AppError): Sentence {
   if (err.code === 'rate_limited') return say('errors.rate_limited', { count: err.retryAfter ?? 60 });
+  if (err.code === 'country_not_allowed') return (tr) => tr.t('errors.country_not_allowed', { country: countryName(tr.lang, err.data) });
   if (err.code === 'invalid_field') {
     // The provider's reason is English; catalogs of other languages leave {{reason}} out.
     return (tr, labels) => tr.t('errors.invalid_address', { label: labels.addressName, reason: err.message.replace(/^Invalid `to` address: /, '') });
   }
   return () => err.message;
+}
+
+/** The name of the country a `country_not_allowed` error names, in the page's language ("Vereinigtes Königreich"). */
+function countryName(lang: string, data: unknown): string {
+  const code = typeof data === 'object' && data !== null && 'country' in data && typeof data.country === 'string' ? data.country : '';
+  if (code === '') return '+800, +882…';
+  return new Intl.DisplayNames([lang, 'en'], { type: 'region', fallback: 'code' }).of(code) ?? code;
 }

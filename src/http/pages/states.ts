@@ -26,6 +26,7 @@ export const PAGE_STATES: Partial<Record<ErrorCode, PageState>> = {
   address_already_set: { show: 'redirect' },
   invalid_field: { show: 'form' },
   rate_limited: { show: 'form' },
+  country_not_allowed: { show: 'form' },
 };
 
 /** The page state of an error code. */

@@ -105,3 +105,31 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
 redis.call('HSET', KEYS[1], 'dv', ARGV[1])
 return {'updated'}
 `;
+
+/**
+ * KEYS: the counters of one send (one hash tag, so one slot); ARGV[1] window ms; ARGV[2..] their limits.
+ * All or none: a counter at its limit refuses before anything is counted, answering
+ * {index (1-based), PTTL}; otherwise every counter is incremented and {0, counts…} answered.
+ * A counter's first count starts its window; a key found without a TTL gets one (never kept for ever).
+ */
+export const COUNT_SENDS = `
+local window = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if count >= tonumber(ARGV[i + 1]) then
+    local ttl = redis.call('PTTL', KEYS[i])
+    if ttl < 0 then
+      redis.call('PEXPIRE', KEYS[i], window)
+      ttl = window
+    end
+    return {i, ttl}
+  end
+end
+local reply = {0}
+for i = 1, #KEYS do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 or redis.call('PTTL', KEYS[i]) < 0 then redis.call('PEXPIRE', KEYS[i], window) end
+  reply[i + 1] = count
+end
+return reply
+`;
