@@ -13,6 +13,9 @@ import { createSealer } from './otp/crypto';
 import type { SendGuard } from './otp/send';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
+import { PROVIDER_KIND_IDS } from './providers/kinds';
+import { buildRoutes, type BuiltRoutes } from './routing/build';
+import { withRoutes } from './routing/channels';
 import { warnLongSmsTemplates } from './providers/sms-length';
 import { createRateLimits, type RateLimits } from './security/rate-limits';
 import { MemoryStore } from './store/memory-store';
@@ -73,9 +76,11 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     namespaces: new Map(auth.filter((t) => t.default_language !== '').map((t) => [t.namespace, t.default_language] as const)),
   };
   const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs, languages });
+  const routes = buildRoutesOrClose(config, providers, logger);
+  const channels = withRoutes(providers, routes.channels);
   warnLongSmsTemplates(providers, { namespace: longest(auth.map((t) => t.namespace)) ?? 'myApp', ttlSeconds: config.app.otp_ttl, rootUrl: config.app.root_url }, logger);
   const metrics = config.metrics.enabled
-    ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES] })
+    ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: channels.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES], deliveryRoutes: routes.channels.map((r) => r.id), breakers: routes.breakers })
     : NO_METRICS;
   const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
@@ -88,7 +93,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   });
   const service = new OtpService({
     store,
-    channels: providers,
+    channels,
     sealer,
     logger,
     sendGuards: [limits.perAddress].filter((g): g is SendGuard => g !== undefined),
@@ -105,7 +110,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   const app = createApp({
     service,
     store,
-    channels: providers,
+    channels,
     tenants: auth.map((t) => ({ namespace: t.namespace, secret: t.secret })),
     logger,
     pages: {
@@ -130,6 +135,16 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       await Promise.allSettled([store.close(), providers.close()]);
     },
   };
+}
+
+/** The `[routes.*]` over the enabled providers; a config error closes the providers' pools before it is thrown. */
+function buildRoutesOrClose(config: Config, providers: ProviderRegistry, logger: Logger): BuiltRoutes {
+  try {
+    return buildRoutes(config.routes, providers, { providerKinds: PROVIDER_KIND_IDS, webhooks: Object.keys(config.webhooks) }, logger);
+  } catch (err) {
+    void providers.close();
+    throw err;
+  }
 }
 
 /** The longest of some names (the sample namespace of the SMS length check), or undefined for none. */

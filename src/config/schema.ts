@@ -3,6 +3,7 @@ import { PROVIDER_KINDS, WEBHOOK_KIND } from '../providers/kinds';
 import { rateLimitSchema } from '../security/rate-limit-config';
 import { invalidProxyEntries } from '../security/trusted-proxies';
 import { metricsSchema } from '../metrics/config';
+import { routeSchema } from '../routing/config';
 import { readFileSync } from 'node:fs';
 import { parseHostPort, parseRedisUrl } from '../store/redis-url';
 import { bool, duration, int, languageTag, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
@@ -141,6 +142,7 @@ export const configSchema = z
     auth: authSchema,
     providers: table(providerTables),
     webhooks: tablesOf(WEBHOOK_KIND.schema),
+    routes: tablesOf(routeSchema),
     rate_limit: rateLimitSchema,
     metrics: metricsSchema,
   })
