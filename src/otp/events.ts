@@ -4,8 +4,9 @@ import type { Otp } from './types';
 
 /**
  * What happens to OTPs, as the core reports it (results.md names the same
- * seven events; a delivery through a route also lists each provider it tried). Metrics, event webhooks and anything else that watches OTPs
- * subscribe with a listener; the core does not know who listens.
+ * seven events). Metrics, event webhooks and anything else that watches OTPs
+ * subscribe with a listener; the core does not know who listens. A delivery
+ * through a route also lists, in `tries`, each provider it tried.
  */
 export type OtpEvent =
   | { type: 'otp.created'; otp: Otp }

@@ -2,6 +2,7 @@ import { errorMessage } from '../errors';
 import type { Logger } from '../log/logger';
 import { DeliveryFailure, type Channel, type Delivery, type DeliveryReceipt, type DeliveryTry } from '../otp/channels';
 import { redactCode } from '../otp/redact';
+import { withTimeout } from '../timeout';
 import type { Breaker } from './breaker';
 import { membersFor, startAfter } from './prefixes';
 
@@ -59,7 +60,8 @@ async function deliverThroughRoute(route: RouteSpec, order: readonly string[], d
     if (!member) return undefined;
     const started = performance.now();
     try {
-      const receipt = await within(member.deliver(delivery), deadline - started, route);
+      // The route's time left bounds the try; when it runs out first, the member's own late answer is ignored.
+      const receipt = await withTimeout(member.deliver(delivery), deadline - started, `the delivery through route ${route.name} (timeout ${route.timeoutMs} ms)`);
       route.breakers.get(id)?.succeeded();
       const ok: DeliveryTry = { provider: id, result: 'ok', seconds: (performance.now() - started) / 1000 };
       tries.push(ok);
@@ -97,21 +99,4 @@ async function deliverThroughRoute(route: RouteSpec, order: readonly string[], d
   const untried = order.filter((id) => !tries.some((t) => t.provider === id));
   const late = untried.length > 0 ? `; not tried before the route's ${route.timeoutMs} ms timeout: ${untried.join(', ')}` : '';
   throw new DeliveryFailure(`route ${route.name}: every provider failed (${summary}${late})`, tries);
-}
-
-/** The member's delivery, or a failure when the route's time runs out first (the member's own answer is then ignored). */
-function within<T>(promise: Promise<T>, ms: number, route: RouteSpec): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the route's ${route.timeoutMs} ms timeout ran out`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
 }
