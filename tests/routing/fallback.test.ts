@@ -156,6 +156,45 @@ describe('the per-address send limit and routes', () => {
 });
 
 describe('routes as channels', () => {
+  it('validates and normalises the address once, with its first provider, before any try', async () => {
+    const peers = await startPeers(2);
+    const gw = await routeGateway({}, { sms: { providers: ['kaleyra_sms', 'kaleyra_whatsapp'] } }, {
+      providers: {
+        kaleyra_sms: { enabled: true, sid: 'HX1', api_key: 'k', sender: 'ACME', default_phone_code: '+91', endpoint: peers[0]?.url },
+        kaleyra_whatsapp: { enabled: true, sid: 'HX1', api_key: 'k', sender: 'ACME', template_name: 'otp', endpoint: peers[1]?.url },
+      },
+    });
+    try {
+      const junk = await create(gw, 'route-junk-1', { provider: 'sms', to: 'call me maybe' });
+      expect(junk.status).toBe(400);
+      expect(peers.map((p) => p.requests.length)).toEqual([0, 0]);
+      // National number: the first provider's default_phone_code makes it E.164, and every try sends that.
+      peers[0]?.reply({ status: 500, body: 'down' });
+      const res = await create(gw, 'route-national-1', { provider: 'sms', to: '98765 43210' });
+      expect(res.body.data).toMatchObject({ to: '+919876543210', delivered_via: 'kaleyra_whatsapp' });
+      expect(peers.map((p) => new URLSearchParams(p.requests[0]?.text).get('to'))).toEqual(['+919876543210', '+919876543210']);
+    } finally {
+      await gw.close();
+      await Promise.all(peers.map((p) => p.close()));
+    }
+  });
+
+  it('delivers through the route when the address page sets the address of an OTP created without one', async () => {
+    const peers = await startPeers(2);
+    peers[0]?.reply({ status: 500, body: 'down' });
+    const gw = await routeGateway({ first: webhookTable(`${peers[0]?.url}/a`), second: webhookTable(`${peers[1]?.url}/b`) }, { sms: { providers: ['first', 'second'] } });
+    try {
+      const created = await create(gw, 'route-page-1', { provider: 'sms' });
+      expect(created.body.data?.delivered_via).toBe('');
+      const otp = await gw.service.setAddress({ namespace: 'nsA', id: 'route-page-1' }, TO);
+      expect(otp.delivered_via).toBe('second');
+      expect(peers.map((p) => p.requests.length)).toEqual([1, 1]);
+    } finally {
+      await gw.close();
+      await Promise.all(peers.map((p) => p.close()));
+    }
+  });
+
   it('GET /api/providers lists routes beside providers', async () => {
     const peers = await startPeers(1);
     const gw = await routeGateway({ hook: webhookTable(`${peers[0]?.url}/a`) }, { sms: { providers: ['hook'] } });
