@@ -5,11 +5,6 @@ import { Breaker, type BreakerState } from './breaker';
 import type { RouteConfig } from './config';
 import { routeChannel } from './route-channel';
 
-/** The enabled providers as the routes see them (the provider registry). */
-export interface RouteMembers extends Channels {
-  get(id: string): Channel | undefined;
-}
-
 /** The built routes: their channels, and their breakers for the state gauge. */
 export interface BuiltRoutes {
   channels: Channel[];
@@ -24,12 +19,12 @@ export interface TakenNames {
 }
 
 /**
- * Build every `[routes.NAME]` over the enabled providers. Every problem is a
+ * Build every `[routes.NAME]` over the enabled providers (`members`: the provider registry). Every problem is a
  * config error naming its key: a name clash (`routes.NAME`), an unknown,
  * disabled or nested member (`routes.NAME.providers`, `routes.NAME.prefixes.+91`),
  * members that take different kinds of address.
  */
-export function buildRoutes(tables: Readonly<Record<string, RouteConfig>>, members: RouteMembers, taken: TakenNames, logger: Logger): BuiltRoutes {
+export function buildRoutes(tables: Readonly<Record<string, RouteConfig>>, members: Channels, taken: TakenNames, logger: Logger): BuiltRoutes {
   const problems: string[] = [];
   const built: BuiltRoutes = { channels: [], breakers: [] };
   for (const [name, table] of Object.entries(tables)) {
@@ -48,6 +43,7 @@ export function buildRoutes(tables: Readonly<Record<string, RouteConfig>>, membe
     for (const [prefix, ids] of Object.entries(table.prefixes)) resolve(`${key}.prefixes.${prefix}`, ids);
     const odd = oddKinds(byId);
     if (odd) problems.push(`${key}.providers: ${odd}`);
+    // With any problem the start fails: no need to build what would be thrown away.
     if (problems.length > 0) continue;
     const breakers = new Map<string, Breaker>();
     if (table.breaker) {
@@ -74,7 +70,7 @@ export function buildRoutes(tables: Readonly<Record<string, RouteConfig>>, membe
 }
 
 /** Why `id` cannot be a member. */
-function memberProblem(id: string, members: RouteMembers, routes: Readonly<Record<string, RouteConfig>>): string {
+function memberProblem(id: string, members: Channels, routes: Readonly<Record<string, RouteConfig>>): string {
   if (members.isDisabled(id)) return `"${id}" is disabled: set enabled = true in its table, or remove it from the route`;
   if (id in routes) return `"${id}" is a route: a route lists providers and webhooks, not other routes`;
   const enabled = members.ids.length > 0 ? `enabled: ${members.ids.join(', ')}` : 'none is enabled';
