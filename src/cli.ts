@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before the modules below load: `--version` and `--help` alone answer from here, in milliseconds.
+import { HELP, versionText } from './cli-fast-path';
 import { createServer, type Server } from 'node:http';
 import { ConfigError, parseAddress } from './config-fields';
 import { loadConfig, type LoadedConfig } from './config/load';
@@ -18,25 +20,6 @@ import { missingEssentials } from './config/missing-essentials';
  * The command-line entry: argv/env → config → gateway → listen; signals.
  * The only module that reads process state, listens or exits.
  */
-
-const HELP = `otpgateway ${VERSION}: self-hosted OTP gateway
-
-Usage: otpgateway [--config FILE]...
-
-  --config FILE   TOML config file; repeat to merge several (later wins).
-                  Default: ./config.toml, or the embedded development defaults
-                  (memory store, log provider) when it does not exist.
-  --new-config    Print a complete config with a fresh namespace secret and
-                  app.secret_key, then exit: otpgateway --new-config > config.toml
-  --log-format json|pretty
-                  How log lines are written. Default: pretty when stdout is a
-                  terminal, JSON otherwise (for log collectors).
-  --pretty-logs   The same as --log-format pretty.
-  --version       Print the version and the Node.js it runs on, and exit.
-  --help          Print this help and exit.
-
-Environment: OTP_GATEWAY_<SECTION>__<KEY>=value overrides any key,
-e.g. OTP_GATEWAY_APP__ADDRESS=0.0.0.0:9000.`;
 
 /** Parsed command line. */
 interface Args {
@@ -146,7 +129,7 @@ async function main(): Promise<void> {
   // executable has no script, so there that argv[1] reaches the worker as its first argument.
   const args = parseArgs(process.argv.slice(isClusterWorker() && isSingleExecutable() ? 3 : 2));
   if (args.help) return void console.log(HELP);
-  if (args.version) return void console.log(`otpgateway ${VERSION}\n${describeRuntime()}`);
+  if (args.version) return void console.log(versionText());
   if (args.newConfig) return void process.stdout.write(newConfigText());
 
   const loaded = loadConfig({ files: args.configs, env: process.env });

@@ -13,6 +13,9 @@ import { createSealer } from './otp/crypto';
 import type { SendGuard } from './otp/send';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
+import { PROVIDER_KIND_IDS } from './providers/kinds';
+import { buildRoutes, type BuiltRoutes } from './routing/build';
+import { withRoutes } from './routing/channels';
 import { warnLongSmsTemplates } from './providers/sms-length';
 import { createRateLimits, type RateLimits } from './security/rate-limits';
 import { createSendPolicy } from './security/sms-pumping/policy';
@@ -76,9 +79,18 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     namespaces: new Map(auth.filter((t) => t.default_language !== '').map((t) => [t.namespace, t.default_language] as const)),
   };
   const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs, languages });
+  const routes = buildRoutesOrClose(config, providers, logger);
+  const channels = withRoutes(providers, routes.channels);
   warnLongSmsTemplates(providers, { namespace: longest(auth.map((t) => t.namespace)) ?? 'myApp', ttlSeconds: config.app.otp_ttl, rootUrl: config.app.root_url }, logger);
   const metrics = config.metrics.enabled
-    ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES], countryOf: countryLabelOf(providers) })
+    ? createMetrics({
+        namespaces: auth.map((t) => t.namespace),
+        providers: channels.ids,
+        routes: [...API_ROUTE_NAMES, ...WEB_ROUTES],
+        deliveryRoutes: routes.channels.map((r) => r.id),
+        breakers: routes.breakers,
+        countryOf: countryLabelOf(channels),
+      })
     : NO_METRICS;
   const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
@@ -93,7 +105,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     app: config.app.sms_countries,
     namespaces: new Map(auth.flatMap((t) => (t.sms_countries ? [[t.namespace, t.sms_countries] as const] : []))),
   };
-  warnAllCountries(countries, auth.map((t) => t.namespace), providers, logger);
+  warnAllCountries(countries, auth.map((t) => t.namespace), channels, logger);
   const rl = config.rate_limit;
   const sendPolicy = createSendPolicy(
     {
@@ -104,7 +116,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   );
   const service = new OtpService({
     store,
-    channels: providers,
+    channels,
     sealer,
     logger,
     sendPolicy,
@@ -122,7 +134,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   const app = createApp({
     service,
     store,
-    channels: providers,
+    channels,
     tenants: auth.map((t) => ({ namespace: t.namespace, secret: t.secret })),
     logger,
     pages: {
@@ -147,6 +159,16 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       await Promise.allSettled([store.close(), providers.close()]);
     },
   };
+}
+
+/** The `[routes.*]` over the enabled providers; a config error closes the providers' pools before it is thrown. */
+function buildRoutesOrClose(config: Config, providers: ProviderRegistry, logger: Logger): BuiltRoutes {
+  try {
+    return buildRoutes(config.routes, providers, { providerKinds: PROVIDER_KIND_IDS, webhooks: Object.keys(config.webhooks) }, logger);
+  } catch (err) {
+    void providers.close();
+    throw err;
+  }
 }
 
 /** The longest of some names (the sample namespace of the SMS length check), or undefined for none. */

@@ -4,6 +4,7 @@ import { rateLimitSchema } from '../security/rate-limit-config';
 import { invalidProxyEntries } from '../security/trusted-proxies';
 import { metricsSchema } from '../metrics/config';
 import { countryList } from '../security/sms-pumping/countries';
+import { routeSchema } from '../routing/config';
 import { readFileSync } from 'node:fs';
 import { parseHostPort, parseRedisUrl } from '../store/redis-url';
 import { bool, duration, int, languageTag, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
@@ -145,6 +146,7 @@ export const configSchema = z
     auth: authSchema,
     providers: table(providerTables),
     webhooks: tablesOf(WEBHOOK_KIND.schema),
+    routes: tablesOf(routeSchema),
     rate_limit: rateLimitSchema,
     metrics: metricsSchema,
   })

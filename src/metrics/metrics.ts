@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliveryTry } from '../otp/channels';
 import type { OtpEvent, OtpEventListener } from '../otp/events';
 import type { Otp } from '../otp/types';
 import { COUNTRY_LABELS, NO_COUNTRY } from './country-label';
@@ -44,6 +45,10 @@ export interface MetricLabels {
   routes: readonly string[];
   /** The country of an OTP's address (country-label.ts), for sent and verified; absent: `none`. Kept to COUNTRY_LABELS. */
   countryOf?: (otp: Otp) => string;
+  /** Names of the `[routes.*]` delivery routes (`otpgateway_failovers_total{route}`). */
+  deliveryRoutes?: readonly string[];
+  /** The routes' circuit breakers, read at each scrape (`otpgateway_breaker_state`). */
+  breakers?: readonly { route: string; provider: string; state(): number }[];
 }
 
 /** What a label outside its bounded set is recorded as. */
@@ -104,6 +109,32 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const limited = counter('otpgateway_rate_limited_total', 'Requests refused by a rate limit.', ['namespace', 'limit']);
   const storeErrors = new Counter({ name: 'otpgateway_store_errors_total', help: 'Store commands that failed (connection, timeout).', registers: [registry] });
   const delivery = histogram('otpgateway_delivery_duration_seconds', 'Time a provider took to accept a message.', ['provider', 'outcome'], DELIVERY_BUCKETS);
+  const deliveries = counter('otpgateway_deliveries_total', 'Deliveries tried per provider (each member a route tried counts), by result: ok or failed.', ['provider', 'result']);
+  const failovers = counter('otpgateway_failovers_total', 'Times a route moved on to its next provider after one failed.', ['route']);
+  const deliveryRoute = bounded(labels.deliveryRoutes ?? []);
+  const breakers = labels.breakers ?? [];
+  // Read when scraped: a breaker turns half-open by the clock, not by an event. With workers the primary keeps the highest.
+  new Gauge({
+    name: 'otpgateway_breaker_state',
+    help: 'Circuit breaker of a provider in a route, in this process: 0 closed, 1 open, 2 half-open (trial).',
+    labelNames: ['route', 'provider'],
+    registers: [registry],
+    aggregator: 'max',
+    collect() {
+      for (const b of breakers) this.set({ route: b.route, provider: b.provider }, b.state());
+    },
+  });
+  /** Each provider a delivery tried (a plain provider: the one, from the event itself). */
+  const countTries = (tries: readonly DeliveryTry[], route: string): void => {
+    let failedBefore = 0;
+    for (const t of tries) {
+      if (t.result === 'skipped') continue;
+      if (failedBefore > 0) failovers(deliveryRoute(route)).inc();
+      deliveries(provider(t.provider), t.result).inc();
+      delivery(provider(t.provider), t.result === 'ok' ? 'sent' : 'failed').observe(t.seconds);
+      failedBefore += t.result === 'failed' ? 1 : 0;
+    }
+  };
   const http = histogram('otpgateway_http_request_duration_seconds', 'HTTP request duration by route and status class.', ['route', 'status'], HTTP_BUCKETS);
 
   const onOtpEvent = (event: OtpEvent): void => {
@@ -116,10 +147,10 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
       case 'otp.verified': return void verified(...pair, countryOf(event.otp)).inc();
       case 'otp.sent':
         sent(...pair, countryOf(event.otp)).inc();
-        return void delivery(provider(event.provider), 'sent').observe(event.seconds);
+        return countTries(event.tries ?? [{ provider: event.provider, result: 'ok', seconds: event.seconds }], event.otp.provider);
       case 'otp.delivery_failed':
         failed(...pair).inc();
-        return void delivery(provider(event.provider), 'failed').observe(event.seconds);
+        return countTries(event.tries ?? [{ provider: event.provider, result: 'failed', seconds: event.seconds }], event.otp.provider);
     }
   };
 

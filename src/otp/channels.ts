@@ -32,6 +32,30 @@ export interface Delivery {
   otpUrl: string;
   /** The OTP's own language (OtpMeta.lang), when its creator chose one; the channel picks the message's language from it. */
   lang?: string;
+  /** The provider that accepted the last message of this OTP (a resend): a route starts with the member after it. */
+  after?: string;
+}
+
+/** One provider tried during a delivery (a route tries several). */
+export interface DeliveryTry {
+  /** The provider tried. */
+  provider: string;
+  /** `skipped`: its circuit breaker was open, it was not called. */
+  result: 'ok' | 'failed' | 'skipped';
+  seconds: number;
+  /** Why it failed or was skipped, for the log (the code not yet cut out). */
+  reason?: string;
+}
+
+/** A delivery that failed after trying one or more providers; each try is kept for the log and the metrics. */
+export class DeliveryFailure extends Error {
+  readonly tries: readonly DeliveryTry[];
+
+  constructor(message: string, tries: readonly DeliveryTry[]) {
+    super(message);
+    this.name = 'DeliveryFailure';
+    this.tries = tries;
+  }
 }
 
 /** What a successful delivery reports. */
@@ -40,6 +64,8 @@ export interface DeliveryReceipt {
   via: string;
   /** What the delivery log line reports of the message: its language, and for text messages the SMS encoding and segments. */
   details?: Readonly<Record<string, string | number>>;
+  /** Every provider tried, in order, when the channel is a route (absent: only `via`, once). */
+  tries?: readonly DeliveryTry[];
 }
 
 /** A delivery channel as the core uses it. */
@@ -52,6 +78,8 @@ export interface Channel {
   readonly maxAddressLength: number;
   /** How its addresses compare for per-address limits (addresses.ts); absent: `text`. */
   readonly addressKind?: AddressKind;
+  /** The providers a route delivers through (absent: the channel delivers by itself). */
+  readonly members?: readonly string[];
   /** Normalise `to` or say why it is not a valid address for this channel. */
   validateAddress(to: string): AddressCheck;
   /** Render the message and hand it to the upstream; rejects with the upstream's reason. */

@@ -91,7 +91,7 @@ export class OtpService {
     const stored = this.view(result.otp);
     this.emit({ type: 'otp.created', otp: stored });
     const view = { ...stored, otp: code };
-    if (to) await this.send(channel, view, to, request.meta ?? {});
+    if (to) view.delivered_via = await this.send(channel, view, to, request.meta ?? {}, result.otp.deliveredVia);
     return view;
   }
 
@@ -163,7 +163,7 @@ export class OtpService {
     if (result.kind === 'not_found') throw otpNotFound();
     if (result.kind === 'address_already_set') throw new AppError('address_already_set', 'The address of this OTP is already set.');
     const view = this.view(result.otp);
-    await this.send(channel, { ...view, otp: sealer.open(result.otp.code) }, address, parseMeta(result.otp.meta));
+    view.delivered_via = await this.send(channel, { ...view, otp: sealer.open(result.otp.code) }, address, parseMeta(result.otp.meta), result.otp.deliveredVia);
     return view;
   }
 
@@ -183,7 +183,8 @@ export class OtpService {
     if (result.kind === 'no_address') throw new AppError('no_address', 'This OTP has no address to send to yet.');
     const view = this.view(result.otp);
     if (result.kind === 'closed') return view;
-    await this.send(this.channel(result.otp.provider), { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to, parseMeta(result.otp.meta));
+    const channel = this.channel(result.otp.provider);
+    view.delivered_via = await this.send(channel, { ...view, otp: this.deps.sealer.open(result.otp.code) }, view.to, parseMeta(result.otp.meta), result.otp.deliveredVia);
     return view;
   }
 
@@ -227,10 +228,14 @@ export class OtpService {
     await this.deps.sendPolicy?.(namespace, channel, address);
   }
 
-  /** Deliver, and remember which provider accepted it when that is not the channel itself (a route member). */
-  private async send(channel: Channel, otp: CreatedOtp, to: string, meta: OtpMeta): Promise<void> {
-    const receipt = await this.sender.send(channel, otp, to, meta.lang);
-    if (receipt.via !== channel.id) await this.deps.store.recordDelivery({ namespace: otp.namespace, id: otp.id }, receipt.via);
+  /**
+   * Deliver (a route starts after `lastVia`, the provider that accepted the last message), and remember
+   * which provider accepted it when that is not the channel itself (a route member). Returns that provider.
+   */
+  private async send(channel: Channel, otp: CreatedOtp, to: string, meta: OtpMeta, lastVia: string): Promise<string> {
+    const receipt = await this.sender.send(channel, otp, to, { lang: meta.lang, after: lastVia || undefined });
+    if (receipt.via !== channel.id && receipt.via !== lastVia) await this.deps.store.recordDelivery({ namespace: otp.namespace, id: otp.id }, receipt.via);
+    return receipt.via;
   }
 
   private closedView(otp: StoredOtp | null): Otp {
@@ -240,7 +245,9 @@ export class OtpService {
   }
 
   private view(otp: StoredOtp): Otp {
-    return toView(otp, { rootUrl: this.deps.settings.rootUrl, sealer: this.deps.sealer });
+    // A provider delivers by itself (its `delivered_via` is its own id); a route stores the member that delivered.
+    const deliversItself = this.deps.channels.get(otp.provider)?.members === undefined;
+    return toView(otp, { rootUrl: this.deps.settings.rootUrl, sealer: this.deps.sealer, deliversItself });
   }
 
   private emit(event: OtpEvent): void {

@@ -27,6 +27,8 @@ export interface Otp {
   ttl: number;
   /** The gateway's built-in verification page for this OTP. */
   url: string;
+  /** The provider that accepted the last message: a route's member (routing), or the provider itself; "" before any. */
+  delivered_via: string;
 }
 
 /** The answer to a create, and what a message carries: the OTP plus its code. */

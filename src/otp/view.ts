@@ -3,11 +3,12 @@ import type { Sealer } from './crypto';
 import type { Otp, OtpMeta } from './types';
 
 /** Build the public OTP object (api.md) from a stored record; never includes the code. */
-export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Sealer }): Otp {
+export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Sealer; deliversItself?: boolean }): Otp {
+  const to = options.sealer.open(otp.to);
   return {
     namespace: otp.namespace,
     id: otp.id,
-    to: options.sealer.open(otp.to),
+    to,
     channel_description: otp.channelDescription,
     address_description: otp.addressDescription,
     extra: parseExtra(otp.extra),
@@ -19,6 +20,8 @@ export function toView(otp: StoredOtp, options: { rootUrl: string; sealer: Seale
     closed: otp.closed,
     ttl: otp.ttlSeconds,
     url: pageUrl(options.rootUrl, otp.namespace, otp.id),
+    // Stored for routes (the member that accepted the last message); a provider that delivers by itself is its own.
+    delivered_via: otp.deliveredVia || (options.deliversItself && to !== '' ? otp.provider : ''),
   };
 }
 

@@ -74,6 +74,6 @@ export function createHttpClient(options: { maxConns: number; timeoutMs: number 
  */
 export function assertSuccess(what: string, response: { status: number; body: string }): void {
   if (response.status < 200 || response.status > 299) {
-    throw new Error(`${what} answered HTTP ${response.status}: ${response.body.slice(0, 300)}`);
+    throw new Error(`${what} answered HTTP ${response.status}: ${response.body.slice(0, 500)}`);
   }
 }

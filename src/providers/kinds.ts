@@ -1,8 +1,11 @@
+import { awsSmsProvider } from './aws-sms';
 import { kaleyraSmsProvider, kaleyraWhatsappProvider } from './kaleyra';
 import { logProvider } from './log';
 import { pinpointSmsProvider } from './pinpoint-sms';
 import type { ProviderKind } from './provider';
 import { smtpProvider } from './smtp';
+import { twilioSmsProvider } from './twilio';
+import { vonageSmsProvider } from './vonage';
 import { webhookProvider } from './webhook';
 
 /**
@@ -15,6 +18,9 @@ const KINDS = {
   kaleyra_sms: kaleyraSmsProvider,
   kaleyra_whatsapp: kaleyraWhatsappProvider,
   log: logProvider,
+  twilio_sms: twilioSmsProvider,
+  vonage_sms: vonageSmsProvider,
+  aws_sms: awsSmsProvider,
 };
 
 /** Ids of the built-in provider kinds. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { getCountries, getCountryCallingCode, parsePhoneNumberWithError, validatePhoneNumberLength } from 'libphonenumber-js/max';
 import { shown, text, type Field } from '../config-fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import type { AddressCheck, Provider } from './provider';
@@ -7,8 +6,25 @@ import type { AddressCheck, Provider } from './provider';
 /** Longest E.164 number: "+" and 15 digits. */
 export const MAX_PHONE_LENGTH = 16;
 
-// Every country calling code the metadata knows ("1", "44", "91"…), to check `default_phone_code` at startup.
-const CALLING_CODES = new Set<string>(getCountries().map((country) => getCountryCallingCode(country)));
+type PhoneLib = typeof import('libphonenumber-js/max');
+let phoneLib: PhoneLib | undefined;
+let callingCodes: ReadonlySet<string> | undefined;
+
+/**
+ * libphonenumber-js with its full metadata, loaded on first use: by a phone
+ * provider's first address, or a `default_phone_code` to check. A gateway
+ * without phone providers (and `--version`) never loads it.
+ */
+function lib(): PhoneLib {
+  phoneLib ??= require('libphonenumber-js/max') as PhoneLib;
+  return phoneLib;
+}
+
+/** Every country calling code the metadata knows ("1", "44", "91"…), to check `default_phone_code` at startup. */
+function knownCallingCodes(): ReadonlySet<string> {
+  callingCodes ??= new Set(lib().getCountries().map((country) => lib().getCountryCallingCode(country)));
+  return callingCodes;
+}
 
 // What people type around the digits; anything else (letters, `ext.`, `#`) is refused.
 const ALLOWED = /^\+?[\d\s().\-/]+$/;
@@ -21,7 +37,7 @@ export function phoneCode(): Field<string> {
   return text('').transform((value, ctx) => {
     const code = value.trim().replace(/^\+/, '');
     if (code === '') return '';
-    if (/^\d{1,4}$/.test(code) && CALLING_CODES.has(code)) return code;
+    if (/^\d{1,4}$/.test(code) && knownCallingCodes().has(code)) return code;
     ctx.addIssue({ code: 'custom', message: `expected a country calling code such as "+91" or "", got ${shown(value)}` });
     return z.NEVER;
   });
@@ -45,6 +61,7 @@ export function normalisePhone(input: string, defaultCallingCode: string): Addre
   }
   const options = { defaultCallingCode: defaultCallingCode || undefined };
   const region = international.startsWith('+') ? 'its country code' : `country code +${defaultCallingCode}`;
+  const { validatePhoneNumberLength, parsePhoneNumberWithError } = lib();
   switch (validatePhoneNumberLength(international, options)) {
     case 'INVALID_COUNTRY':
       return { ok: false, reason: 'its country code does not exist.' };

@@ -5,7 +5,7 @@ import { basic, buildTestGateway, TENANTS, type RawConfig, type TestGateway } fr
 
 /** The fields of the public OTP object (api.md) other than `otp`, sorted. */
 export const OTP_OBJECT_FIELDS = [
-  'address_description', 'attempts', 'channel_description', 'closed', 'extra', 'generate', 'id',
+  'address_description', 'attempts', 'channel_description', 'closed', 'delivered_via', 'extra', 'generate', 'id',
   'max_attempts', 'max_generate', 'namespace', 'provider', 'to', 'ttl', 'url',
 ];
 

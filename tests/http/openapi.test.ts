@@ -70,7 +70,7 @@ describe('the OpenAPI document', () => {
 describe('the check of every test answer against the document', () => {
   const OTP = {
     namespace: 'nsA', id: 'abcdef', to: '', channel_description: '', address_description: '', extra: {}, provider: 'log',
-    max_attempts: 5, attempts: 0, max_generate: 3, generate: 1, closed: false, ttl: 300, url: 'http://gw.test/otp/nsA/abcdef',
+    max_attempts: 5, attempts: 0, max_generate: 3, generate: 1, closed: false, ttl: 300, url: 'http://gw.test/otp/nsA/abcdef', delivered_via: '',
   };
   const check = (method: string, url: string, status: number, body: unknown): string | undefined =>
     openApiMismatch(method, url, status, 'application/json; charset=utf-8', JSON.stringify(body));

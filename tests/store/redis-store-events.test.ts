@@ -5,7 +5,7 @@ import { connectAdmin, type AdminClient } from './redis-admin';
 
 /** The fields of the public OTP object (api.md), without `otp`. */
 const OTP_OBJECT_FIELDS = [
-  'address_description', 'attempts', 'channel_description', 'closed', 'extra', 'generate', 'id',
+  'address_description', 'attempts', 'channel_description', 'closed', 'delivered_via', 'extra', 'generate', 'id',
   'max_attempts', 'max_generate', 'namespace', 'provider', 'to', 'ttl', 'url',
 ];
 

@@ -19,7 +19,7 @@ const OTP_PROPERTIES = {
   channel_description: text('Text shown on the code page.'),
   address_description: text('Text shown on the address page.'),
   extra: { description: 'Whatever JSON value the creator attached; `{}` when none.' },
-  provider: text('The provider that delivers the code.'),
+  provider: text('The provider (or route, see Routing in the README) the caller chose.'),
   max_attempts: count('Verification attempts allowed.'),
   attempts: count('Verification attempts made so far.'),
   max_generate: count('Sends (create + regenerations + resends) allowed.'),
@@ -27,6 +27,7 @@ const OTP_PROPERTIES = {
   closed: { type: 'boolean', description: 'True once the right code was entered.' },
   ttl: count('Seconds left before the record expires.'),
   url: { type: 'string', format: 'uri', description: 'The built-in verification page of this OTP.' },
+  delivered_via: text('The provider that accepted the last message: for a route, the member that delivered; otherwise the provider itself. Empty before any message was accepted.'),
 } as const satisfies Record<keyof Otp, JsonSchema>;
 
 const CREATED_OTP_PROPERTIES = {
