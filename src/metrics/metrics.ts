@@ -109,7 +109,7 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const limited = counter('otpgateway_rate_limited_total', 'Requests refused by a rate limit.', ['namespace', 'limit']);
   const storeErrors = new Counter({ name: 'otpgateway_store_errors_total', help: 'Store commands that failed (connection, timeout).', registers: [registry] });
   const delivery = histogram('otpgateway_delivery_duration_seconds', 'Time a provider took to accept a message.', ['provider', 'outcome'], DELIVERY_BUCKETS);
-  const deliveries = counter('otpgateway_deliveries_total', 'Deliveries tried per provider (each member a route tried counts), by result: ok or failed.', ['provider', 'result']);
+  const deliveries = counter('otpgateway_deliveries_total', 'Deliveries tried per provider (each member a route tried counts), by result: ok, failed, or skipped (its circuit breaker was open, not called).', ['provider', 'result']);
   const failovers = counter('otpgateway_failovers_total', 'Times a route moved on to its next provider after one failed.', ['route']);
   const deliveryRoute = bounded(labels.deliveryRoutes ?? []);
   const breakers = labels.breakers ?? [];
@@ -128,9 +128,10 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const countTries = (tries: readonly DeliveryTry[], route: string): void => {
     let failedBefore = 0;
     for (const t of tries) {
+      // A skip (open breaker) is counted as such (routing.md) but was not called: no duration, no failover.
+      deliveries(provider(t.provider), t.result).inc();
       if (t.result === 'skipped') continue;
       if (failedBefore > 0) failovers(deliveryRoute(route)).inc();
-      deliveries(provider(t.provider), t.result).inc();
       delivery(provider(t.provider), t.result === 'ok' ? 'sent' : 'failed').observe(t.seconds);
       failedBefore += t.result === 'failed' ? 1 : 0;
     }

@@ -54,10 +54,11 @@ describe('a route circuit breaker', () => {
     const text = await scrape();
     expect(sample(text, 'otpgateway_deliveries_total{provider="first",result="failed"}')).toBe(3);
     expect(sample(text, 'otpgateway_deliveries_total{provider="first",result="ok"}')).toBe(2);
+    expect(sample(text, 'otpgateway_deliveries_total{provider="first",result="skipped"}')).toBe(4);
     expect(sample(text, 'otpgateway_deliveries_total{provider="second",result="ok"}')).toBe(7);
     expect(sample(text, 'otpgateway_failovers_total{route="sms"}')).toBe(3);
     expect(sample(text, 'otpgateway_delivery_duration_seconds_count{provider="first",outcome="failed"}')).toBe(3);
-    expect(sample(text, 'otpgateway_otps_sent_total{namespace="nsA",provider="sms"}')).toBe(9);
+    expect(sample(text, 'otpgateway_otps_sent_total{namespace="nsA",provider="sms",country="none"}')).toBe(9);
   });
 });
 

@@ -75,6 +75,45 @@ describe('the country allow-list', () => {
   });
 });
 
+describe('a route of phone providers', () => {
+  let first: HttpPeer;
+  let second: HttpPeer;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    first = await startHttpPeer(ACCEPTED);
+    second = await startHttpPeer({ status: 200, body: { ok: true } });
+    gw = await buildTestGateway({
+      store: 'memory',
+      config: {
+        app: { sms_countries: ['IN'] },
+        providers: { kaleyra_sms: kaleyra(first.url) },
+        webhooks: phoneHook(second.url),
+        routes: { sms: { providers: ['kaleyra_sms', 'sms_hook'] } },
+        metrics: { enabled: true },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await first.close();
+    await second.close();
+  });
+
+  it('is held to the allow-list like its members: a refused country reaches no member, an allowed one is counted by country', async () => {
+    const refused = await create(gw, 'route-gb', { provider: 'sms', to: '+44 7400 123456' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'country_not_allowed', data: { country: 'GB' } });
+    expect(first.requests).toHaveLength(0);
+    expect(second.requests).toHaveLength(0);
+
+    const allowed = await create(gw, 'route-in', { provider: 'sms', to: '98765 43210' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.data).toMatchObject({ to: '+919876543210', delivered_via: 'kaleyra_sms' });
+    const text = (await request(gw.app).get('/metrics')).text;
+    expect(text).toContain('otpgateway_otps_sent_total{namespace="nsA",provider="sms",country="IN"} 1');
+  });
+});
+
 describe('a namespace list overrides the app list, both ways', () => {
   let peer: HttpPeer;
   let gw: TestGateway;
