@@ -1,5 +1,6 @@
 import { kaleyraSmsProvider, kaleyraWhatsappProvider } from './kaleyra';
 import { logProvider } from './log';
+import { outboxProvider } from './outbox';
 import { pinpointSmsProvider } from './pinpoint-sms';
 import type { ProviderKind } from './provider';
 import { smtpProvider } from './smtp';
@@ -15,6 +16,7 @@ const KINDS = {
   kaleyra_sms: kaleyraSmsProvider,
   kaleyra_whatsapp: kaleyraWhatsappProvider,
   log: logProvider,
+  outbox: outboxProvider,
 };
 
 /** Ids of the built-in provider kinds. */
