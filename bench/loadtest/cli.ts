@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { FlowRunner } from './flow';
+import { connectionPool, FlowRunner } from './flow';
 import { parseOptions, USAGE, type LoadTestOptions } from './options';
 import { formatReport, Recorder, type Report } from './stats';
 
@@ -12,8 +12,9 @@ export async function runLoadTest(options: LoadTestOptions, progress: (line: str
   const recorder = new Recorder();
   const started = performance.now();
   const deadline = started + options.durationMs;
+  const agent = connectionPool(options);
   const user = async (): Promise<void> => {
-    const runner = new FlowRunner(options, recorder);
+    const runner = new FlowRunner(options, recorder, agent);
     while (performance.now() < deadline) await runner.run();
   };
   let lastOk = 0;
@@ -29,6 +30,7 @@ export async function runLoadTest(options: LoadTestOptions, progress: (line: str
     await Promise.all(Array.from({ length: options.users }, user));
   } finally {
     if (ticker) clearInterval(ticker);
+    agent.destroy();
   }
   return recorder.report(options.url, options.users, (performance.now() - started) / 1000);
 }
