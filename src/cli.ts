@@ -118,6 +118,8 @@ function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs
       flushLogsThen(() => process.exit(1));
     }, graceMs);
     force.unref();
+    // Long polls answer now (with what they have), instead of holding the stop for up to 30 s.
+    gateway.releaseWaiters();
     server.close(async () => {
       await gateway.close();
       logger.info('stopped');

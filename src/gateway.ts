@@ -31,6 +31,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   /** Prometheus metrics (`NO_METRICS` when `[metrics]` is off). */
   metrics: GatewayMetrics;
+  /** End the long polls of `GET /api/outbox?wait` now, so that a graceful stop does not wait up to 30 s for them. */
+  releaseWaiters(): void;
   /** Close the store and provider connections. */
   close(): Promise<void>;
 }
@@ -159,6 +161,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     store,
     providers,
     metrics,
+    releaseWaiters: () => outbox.release(),
     async close() {
       await Promise.allSettled([store.close(), providers.close(), outboxEnabled ? outbox.close() : undefined]);
     },

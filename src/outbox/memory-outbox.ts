@@ -41,8 +41,12 @@ export class MemoryOutbox implements Outbox {
     if (box) box.messages = [];
   }
 
-  watch(namespace: string, listener: (message: OutboxMessage) => void): () => void {
+  watch(namespace: string, listener: (message: OutboxMessage | undefined) => void): () => void {
     return this.events.watch(namespace, listener);
+  }
+
+  release(): void {
+    this.events.release();
   }
 
   async connect(): Promise<void> {}

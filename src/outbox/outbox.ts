@@ -47,8 +47,13 @@ export interface Outbox {
   list(namespace: string, filter: OutboxFilter): Promise<OutboxMessage[]>;
   /** Empty the namespace's outbox (its numbering continues). */
   clear(namespace: string): Promise<void>;
-  /** Call `listener` for each message kept in the namespace from now on (by any instance); returns the unsubscribe. */
-  watch(namespace: string, listener: (message: OutboxMessage) => void): () => void;
+  /**
+   * Call `listener` for each message kept in the namespace from now on (by any
+   * instance), and with `undefined` when waiting must end (`release`); returns the unsubscribe.
+   */
+  watch(namespace: string, listener: (message: OutboxMessage | undefined) => void): () => void;
+  /** End every wait now (a graceful stop must not wait for long polls). */
+  release(): void;
   /** Get ready to keep and watch (Redis: connect and subscribe). */
   connect(): Promise<void>;
   close(): Promise<void>;
@@ -80,9 +85,14 @@ export class OutboxEvents {
   }
 
   /** Listen to one namespace; returns the unsubscribe. */
-  watch(namespace: string, listener: (message: OutboxMessage) => void): () => void {
+  watch(namespace: string, listener: (message: OutboxMessage | undefined) => void): () => void {
     this.emitter.on(namespace, listener);
     return () => void this.emitter.off(namespace, listener);
+  }
+
+  /** Tell every waiter of every namespace to stop waiting. */
+  release(): void {
+    for (const name of this.emitter.eventNames()) this.emitter.emit(name, undefined);
   }
 }
 
@@ -102,7 +112,7 @@ export async function waitForMessages(
   let wake: () => void = () => undefined;
   const woken = new Promise<void>((resolve) => (wake = resolve));
   const stop = outbox.watch(namespace, (message) => {
-    if (matchesFilter(message, filter)) wake();
+    if (message === undefined || matchesFilter(message, filter)) wake();
   });
   const timer = setTimeout(wake, timeoutMs);
   signal?.addEventListener('abort', wake, { once: true });

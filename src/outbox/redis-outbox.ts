@@ -119,8 +119,12 @@ export class RedisOutbox implements Outbox {
     await this.guard(this.redis.commands.del(this.listKey(namespace)));
   }
 
-  watch(namespace: string, listener: (message: OutboxMessage) => void): () => void {
+  watch(namespace: string, listener: (message: OutboxMessage | undefined) => void): () => void {
     return this.events.watch(namespace, listener);
+  }
+
+  release(): void {
+    this.events.release();
   }
 
   async close(): Promise<void> {
@@ -159,7 +163,6 @@ function parseEntry(entry: string): OutboxMessage | undefined {
 
 function isMessage(value: unknown): value is OutboxMessage {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  return typeof m.seq === 'number' && typeof m.namespace === 'string' && typeof m.id === 'string' && typeof m.to === 'string'
-    && typeof m.body === 'string' && typeof m.otp === 'string';
+  const fields = new Map<string, unknown>(Object.entries(value));
+  return typeof fields.get('seq') === 'number' && ['namespace', 'id', 'to', 'channel', 'subject', 'body', 'otp', 'at'].every((key) => typeof fields.get(key) === 'string');
 }
