@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { basic, buildTestGateway, TENANTS } from '../helpers/gateway';
 import { startHttpPeer, type HttpPeer } from '../helpers/http-peer';
-import { clearOutbox, create, readOutbox, startOutboxGateway, type ListeningGateway } from './outbox-helpers';
+import { clearOutbox, create, readOutbox, startOutboxGateway, unlessStillWaiting, type ListeningGateway } from './outbox-helpers';
 import request from 'supertest';
 
 /** The same contract on both stores (outbox.md "Reading it"). */
@@ -83,7 +83,7 @@ describe.each(['memory', 'redis'] as const)('the outbox on the %s store', (store
 
   it('`wait` answers as soon as a matching message arrives (measured), not at the end of the wait', async () => {
     const started = Date.now();
-    const waiting = readOutbox(gw.url, 'id=wait-arrives-1&wait=20');
+    const waiting = unlessStillWaiting(readOutbox(gw.url, 'id=wait-arrives-1&wait=30'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     // A message for another id does not end the wait.
     await create(gw.url, 'wait-other-1', { provider: 'outbox', to: '+14155550401' });
@@ -91,11 +91,12 @@ describe.each(['memory', 'redis'] as const)('the outbox on the %s store', (store
     await create(gw.url, 'wait-arrives-1', { provider: 'outbox', to: '+14155550402' });
     const answer = await waiting;
     const latency = Date.now() - sent;
+    // Reported, not asserted: the create's own round trip is included.
+    console.log(`outbox ${store}: wait answered ${latency} ms after the create was sent (waited ${Date.now() - started} ms in all)`);
+    // Woken by the message, not answered at the end of its 30 s.
+    if (answer === 'still waiting') throw new Error('the wait was not woken by the message');
     expect(answer.status).toBe(200);
     expect(answer.data.map((m) => m.id)).toEqual(['wait-arrives-1']);
-    // Reported, not asserted on timing: the create's own round trip is included.
-    console.log(`outbox ${store}: wait answered ${latency} ms after the create was sent (waited ${Date.now() - started} ms in all)`);
-    expect(latency).toBeLessThan(20_000);
   });
 
   it('`wait` times out cleanly: 200 with no messages once the time is up', async () => {
@@ -107,11 +108,13 @@ describe.each(['memory', 'redis'] as const)('the outbox on the %s store', (store
 
   it('1,000 concurrent waiters are all answered by one message', async () => {
     const to = '+14155550501';
-    const waiters = Array.from({ length: 1000 }, () => readOutbox(gw.url, `to=${encodeURIComponent(to)}&wait=25`));
+    const waiters = Array.from({ length: 1000 }, () => readOutbox(gw.url, `to=${encodeURIComponent(to)}&wait=30`));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const sent = Date.now();
     await create(gw.url, 'thousand-1', { provider: 'outbox', to });
-    const answers = await Promise.allSettled(waiters);
+    const all = await unlessStillWaiting(Promise.allSettled(waiters), 25_000);
+    if (all === 'still waiting') throw new Error('the waiters were not all woken by the message');
+    const answers = all;
     console.log(`outbox ${store}: 1,000 waiters all answered ${Date.now() - sent} ms after the create was sent`);
     // Every answer that is not the message, with its reason, so a failure says what happened.
     const wrong = answers.flatMap((a) => {

@@ -68,3 +68,14 @@ export async function clearOutbox(base: string, tenant: Tenant = TENANTS.a): Pro
   await res.arrayBuffer();
   return res.status;
 }
+
+/**
+ * `promise`, or "still waiting" if it has not settled in `ms`: a wait that is
+ * woken by the message answers in milliseconds, one that is not only at the end
+ * of its `wait`, far later, so a generous bound tells the two apart.
+ */
+export function unlessStillWaiting<T>(promise: Promise<T>, ms = 15_000): Promise<T | 'still waiting'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
