@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '../log/logger';
 import { errorMessage, storeUnavailable } from '../errors';
 import { withTimeout } from '../timeout';
-import { createRedisConnection, type RedisConnection, type RedisTarget } from '../store/redis-connection';
+import { createRedisConnection, type RedisConnection, type RedisTarget, type ScriptCall } from '../store/redis-connection';
 import { matchesFilter, OutboxEvents, type NewOutboxMessage, type Outbox, type OutboxFilter, type OutboxMessage } from './outbox';
 
 /** Where the outbox lives in Redis and for how long. */
@@ -30,6 +31,9 @@ redis.call('PUBLISH', ARGV[4], entry)
 return entry`;
 
 const RANGE = `return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])`;
+
+/** SHA1 of each script, for EVALSHA (one round trip, no script text on the wire). */
+const SHAS = new Map([ADD, RANGE].map((script) => [script, createHash('sha1').update(script).digest('hex')]));
 
 /** Entries read per round trip while filtering: a read for one OTP's newest message (`limit=1`) is usually done after the first. */
 const CHUNK = 100;
@@ -83,10 +87,10 @@ export class RedisOutbox implements Outbox {
 
   async add(message: NewOutboxMessage, options: { max: number }): Promise<OutboxMessage> {
     const { namespace } = message;
-    const reply = await this.guard(this.redis.commands.eval(ADD, {
+    const reply = await this.run(ADD, {
       keys: [this.listKey(namespace), this.seqKey(namespace)],
       arguments: [JSON.stringify(message), String(options.max), String(this.options.ttlSeconds), this.channel],
-    }));
+    });
     const kept = typeof reply === 'string' ? parseEntry(reply) : undefined;
     if (!kept) throw new Error('outbox: Redis answered the add with no message');
     return kept;
@@ -98,7 +102,7 @@ export class RedisOutbox implements Outbox {
     // a load test's read of one OTP's message then parses one entry, not a chunk.
     const needle = filter.id !== undefined && filter.since === undefined ? `"id":${JSON.stringify(filter.id)},` : undefined;
     for (let start = 0; found.length < filter.limit; start += CHUNK) {
-      const reply = await this.guard(this.redis.commands.eval(RANGE, { keys: [this.listKey(namespace)], arguments: [String(start), String(start + CHUNK - 1)] }));
+      const reply = await this.run(RANGE, { keys: [this.listKey(namespace)], arguments: [String(start), String(start + CHUNK - 1)] });
       const entries = Array.isArray(reply) ? reply : [];
       for (const entry of entries) {
         if (needle !== undefined && typeof entry === 'string' && !entry.includes(needle)) continue;
@@ -116,7 +120,7 @@ export class RedisOutbox implements Outbox {
 
   async clear(namespace: string): Promise<void> {
     // The counter stays, so `since` of a client that read before the clear keeps working.
-    await this.guard(this.redis.commands.del(this.listKey(namespace)));
+    await this.guard(this.redis.untimed.del(this.listKey(namespace)));
   }
 
   watch(namespace: string, listener: (message: OutboxMessage | undefined) => void): () => void {
@@ -140,11 +144,23 @@ export class RedisOutbox implements Outbox {
     return `${this.options.keyPrefix}:outbox-seq:{${namespace}}`;
   }
 
-  /** Connection failures and timeouts become the API's 503, as in the store. */
+  /** EVALSHA a script; where the server does not have it yet (NOSCRIPT), EVAL it, which also caches it there. */
+  private async run(script: string, call: ScriptCall): Promise<unknown> {
+    try {
+      return await this.guard(this.redis.untimed.evalSha(SHAS.get(script) ?? '', call));
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.guard(this.redis.untimed.eval(script, call));
+    }
+  }
+
+  /** Connection failures and timeouts become the API's 503, as in the store (NOSCRIPT passes through to `run`). */
   private async guard<T>(promise: Promise<T>): Promise<T> {
     try {
-      return await promise;
+      // node-redis drops a command's timeout once it is written: bound the whole wait here, as the store does.
+      return await withTimeout(promise, this.options.timeoutMs, 'outbox redis command');
     } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) throw err;
       this.options.logger.warn({ err: errorMessage(err) }, 'outbox redis command failed');
       throw storeUnavailable();
     }
