@@ -56,6 +56,8 @@ export function createApp(deps: AppDeps): RequestListener {
     logger: deps.logger,
     pages: deps.pages,
     pageGuards: deps.pageGuards ?? [],
+    outbox: deps.outbox,
+    tenants: deps.tenants,
     trustedProxies: deps.trustedProxies ?? [],
     observe,
   });

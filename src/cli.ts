@@ -68,7 +68,7 @@ function announce(logger: Logger, loaded: LoadedConfig): void {
   if (loaded.embedded) {
     logger.warn(
       'No config.toml found and no --config given: running on the EMBEDDED DEVELOPMENT DEFAULTS — memory store ' +
-        '(OTPs are lost on restart and not shared between processes), the log provider (codes are written to this log), ' +
+        '(OTPs are lost on restart and not shared between processes), the log and outbox providers (codes are written to this log and readable at GET /api/outbox), ' +
         'namespace "dev" with secret "dev-secret", listening on loopback only. To configure: copy config.sample.toml to ' +
         'config.toml and edit it, or pass --config FILE; OTP_GATEWAY_<SECTION>__<KEY> variables override any key.',
     );
@@ -81,6 +81,9 @@ function announce(logger: Logger, loaded: LoadedConfig): void {
   }
   if (config.providers.log?.enabled) {
     logger.warn('providers.log is enabled: messages, codes included, are written to this log. Development only.');
+  }
+  if (config.providers.outbox?.enabled) {
+    logger.warn('providers.outbox is enabled: messages, codes included, are kept and readable through GET /api/outbox and /outbox/<namespace>. Development, CI and load tests only.');
   }
 }
 
@@ -98,6 +101,8 @@ function handleSignals(server: Server, gateway: Gateway, logger: Logger, graceMs
       flushLogsThen(() => process.exit(1));
     }, graceMs);
     force.unref();
+    // Long polls answer now (with what they have), instead of holding the stop for up to 30 s.
+    gateway.releaseWaiters();
     server.close(async () => {
       await gateway.close();
       logger.info('stopped');

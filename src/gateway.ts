@@ -21,6 +21,9 @@ import { createRateLimits, type RateLimits } from './security/rate-limits';
 import { createSendPolicy } from './security/sms-pumping/policy';
 import { warnAllCountries } from './security/sms-pumping/startup-warning';
 import { countryLabelOf } from './metrics/country-label';
+import { MemoryOutbox } from './outbox/memory-outbox';
+import type { Outbox } from './outbox/outbox';
+import { RedisOutbox } from './outbox/redis-outbox';
 import { MemoryStore } from './store/memory-store';
 import { RedisStore } from './store/redis-store';
 import type { Store } from './store/store';
@@ -34,6 +37,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   /** Prometheus metrics (`NO_METRICS` when `[metrics]` is off). */
   metrics: GatewayMetrics;
+  /** End the long polls of `GET /api/outbox?wait` now, so that a graceful stop does not wait up to 30 s for them. */
+  releaseWaiters(): void;
   /** Close the store and provider connections. */
   close(): Promise<void>;
 }
@@ -69,6 +74,30 @@ export async function createStore(config: Config, logger: Logger, metrics: Gatew
   return store;
 }
 
+/** The outbox the `outbox` provider keeps messages in: in Redis with the Redis store (all instances share it), else in memory. */
+export function createOutbox(config: Config, logger: Logger): Outbox {
+  if (config.store.backend === 'memory') return new MemoryOutbox();
+  const redis = config.store.redis;
+  return new RedisOutbox({
+    host: redis.host,
+    port: redis.port,
+    username: redis.username,
+    password: redis.password,
+    db: redis.db,
+    url: redis.url,
+    tls: redis.tls,
+    tlsCa: redis.tls_ca_file ? readFileSync(redis.tls_ca_file, 'utf8') : undefined,
+    clusterNodes: redis.cluster_nodes,
+    sentinels: redis.sentinels,
+    sentinelName: redis.sentinel_name,
+    sentinelPassword: redis.sentinel_password,
+    keyPrefix: redis.key_prefix,
+    ttlSeconds: config.app.otp_ttl * 2,
+    timeoutMs: redis.timeout,
+    logger: logger.child({ component: 'outbox' }),
+  });
+}
+
 /** Wire config → providers → store → limits → service → app. Never listens (see cli.ts). */
 export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'>, logger: Logger): Promise<Gateway> {
   const { config } = loaded;
@@ -78,9 +107,14 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     app: config.app.default_language,
     namespaces: new Map(auth.filter((t) => t.default_language !== '').map((t) => [t.namespace, t.default_language] as const)),
   };
-  const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs, languages });
+  const outbox = createOutbox(config, logger);
+  const providers = buildProviders(config, { logger, baseDirs: loaded.baseDirs, languages, outbox });
+  // Only an enabled `outbox` provider opens the outbox (its Redis connections) and its routes.
+  const outboxEnabled = providers.get('outbox') !== undefined;
   const routes = buildRoutesOrClose(config, providers, logger);
   const channels = withRoutes(providers, routes.channels);
+  if (outboxEnabled) await outbox.connect();
+  else await outbox.close();
   warnLongSmsTemplates(providers, { namespace: longest(auth.map((t) => t.namespace)) ?? 'myApp', ttlSeconds: config.app.otp_ttl, rootUrl: config.app.root_url }, logger);
   const metrics = config.metrics.enabled
     ? createMetrics({
@@ -135,6 +169,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     service,
     store,
     channels,
+    outbox: outboxEnabled ? outbox : undefined,
     tenants: auth.map((t) => ({ namespace: t.namespace, secret: t.secret })),
     logger,
     pages: {
@@ -155,8 +190,9 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     store,
     providers,
     metrics,
+    releaseWaiters: () => outbox.release(),
     async close() {
-      await Promise.allSettled([store.close(), providers.close()]);
+      await Promise.allSettled([store.close(), providers.close(), outboxEnabled ? outbox.close() : undefined]);
     },
   };
 }

@@ -1,8 +1,12 @@
-# Create an OTP for an address and "send" it (the log provider writes the message to the server log).
-# The response carries the code in data.otp; keep it in CODE (node is here anyway, no jq needed):
-CODE=$(curl -s -u dev:dev-secret -X PUT -d "to=john@example.com&provider=log" \
-  http://localhost:9000/api/otp/uniqueIDForJohnDoe | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).data.otp')
+# Your backend creates an OTP, and the gateway sends the code to the user's phone.
+# Here the outbox provider stands in for an SMS gateway: it keeps the message instead of sending it.
+curl -s -u dev:dev-secret -X PUT -d provider=outbox --data-urlencode to=+14155552671 \
+  http://localhost:9000/api/otp/uniqueIDForJohnDoe > /dev/null
 
-# Verify it as the user would, with the code they received:
+# The user reads the code on their phone; here, from the outbox (wait=10: until the message is there).
+CODE=$(curl -s -u dev:dev-secret "http://localhost:9000/api/outbox?id=uniqueIDForJohnDoe&limit=1&wait=10" \
+  | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).data[0].otp')
+
+# The user types it; your backend verifies it:
 curl -s -u dev:dev-secret -X POST -d "otp=$CODE" http://localhost:9000/api/otp/uniqueIDForJohnDoe
 # → {"status":"success","data":{"namespace":"dev","id":"uniqueIDForJohnDoe",…,"closed":true,…}}

@@ -3,14 +3,15 @@ import { parseAddress } from '../config-fields';
 
 /**
  * The embedded configuration used when no config file exists: memory store,
- * the `log` provider and a development namespace, listening on loopback only.
+ * the `log` and `outbox` providers and a development namespace, listening on loopback only.
  * It is for trying the gateway, never for production; the server says so loudly.
  */
 export const EMBEDDED_DEFAULTS = {
   app: { address: '127.0.0.1:9000', root_url: 'http://localhost:9000' },
   store: { backend: 'memory' },
   auth: { dev: { namespace: 'dev', secret: 'dev-secret' } },
-  providers: { log: { enabled: true } },
+  // The outbox stands in for an SMS gateway: the quick start reads the code from GET /api/outbox, as a user reads their phone.
+  providers: { log: { enabled: true }, outbox: { enabled: true, channel_name: 'SMS' } },
 };
 
 /**

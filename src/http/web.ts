@@ -3,7 +3,12 @@ import type { Logger } from '../log/logger';
 import type { OtpService } from '../otp/service';
 import { pageHeaders } from '../security/headers';
 import type { PageSettings } from './pages/flow';
+import type { Outbox } from '../outbox/outbox';
+import type { Tenant } from './api/authenticate';
+import { homePage } from './pages/home-page';
+import { outboxPage } from './pages/outbox-page';
 import { pageRoutes } from './pages/routes';
+import { createViewRenderer } from './pages/views';
 import { staticAssets } from './static-assets';
 
 /** What the browser-facing surfaces are built from. */
@@ -15,6 +20,10 @@ export interface WebDeps {
   pageGuards: readonly RequestHandler[];
   /** `app.trusted_proxies`: addresses/CIDRs whose X-Forwarded-For is believed (client IP for rate limits). */
   trustedProxies: readonly string[];
+  /** The outbox, when the `outbox` provider is enabled: `/outbox/<namespace>` shows it. */
+  outbox?: Outbox;
+  /** The namespaces and secrets (the outbox page signs in like the API). */
+  tenants: readonly Tenant[];
   /** Told of every answer: a fixed route label (`page`, `static`), the status and the seconds it took. */
   observe?: (route: string, status: number, seconds: number) => void;
 }
@@ -31,6 +40,10 @@ export function createWebApp(deps: WebDeps): Express {
   app.set('trust proxy', deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false);
   if (deps.observe) app.use(observe(deps.observe));
   app.use('/static', staticAssets());
+  const render = createViewRenderer();
+  const branding = { render, rootUrl: deps.pages.rootUrl, faviconUrl: deps.pages.faviconUrl, logoUrl: deps.pages.logoUrl };
+  app.get('/', pageHeaders, homePage(branding));
+  if (deps.outbox) app.get('/outbox/:ns', pageHeaders, outboxPage({ ...branding, outbox: deps.outbox, tenants: deps.tenants }));
   app.use(pageHeaders, pageRoutes({ service: deps.service, logger: deps.logger, settings: deps.pages, guards: deps.pageGuards }));
   return app;
 }

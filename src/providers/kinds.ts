@@ -1,6 +1,7 @@
 import { awsSmsProvider } from './aws-sms';
 import { kaleyraSmsProvider, kaleyraWhatsappProvider } from './kaleyra';
 import { logProvider } from './log';
+import { outboxProvider } from './outbox';
 import { pinpointSmsProvider } from './pinpoint-sms';
 import type { ProviderKind } from './provider';
 import { smtpProvider } from './smtp';
@@ -21,6 +22,7 @@ const KINDS = {
   twilio_sms: twilioSmsProvider,
   vonage_sms: vonageSmsProvider,
   aws_sms: awsSmsProvider,
+  outbox: outboxProvider,
 };
 
 /** Ids of the built-in provider kinds. */

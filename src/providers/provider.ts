@@ -5,6 +5,7 @@ import { errorMessage } from '../errors';
 import type { AddressKind } from '../otp/addresses';
 import type { AddressCheck } from '../otp/channels';
 import type { CreatedOtp } from '../otp/types';
+import type { Outbox } from '../outbox/outbox';
 
 export type { AddressCheck } from '../otp/channels';
 
@@ -57,6 +58,8 @@ export interface ProviderContext {
   /** The provider id (the table name for webhooks). */
   id: string;
   logger: Logger;
+  /** Where the `outbox` provider keeps messages (the gateway's, shared with `GET /api/outbox`); absent: one of its own in memory. */
+  outbox?: Outbox;
 }
 
 /** Keys every provider and webhook table accepts. */

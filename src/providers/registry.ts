@@ -9,6 +9,7 @@ import { readTemplateFiles, type TemplateFiles } from './template-files';
 import { PROVIDER_KIND_IDS, PROVIDER_KINDS, WEBHOOK_KIND, type ProviderKindId, type ProviderKindTables, type TableOf } from './kinds';
 import { ProviderSetupError, type CommonProviderConfig, type Provider, type ProviderKind } from './provider';
 import { errorMessage } from '../errors';
+import type { Outbox } from '../outbox/outbox';
 
 /** An enabled provider as a channel (see channel.ts). */
 export type EnabledProvider = ReturnType<typeof providerChannel>;
@@ -81,6 +82,8 @@ export interface BuildOptions {
   baseDirs: string[];
   /** The default languages of messages (`app.default_language`, `[auth.X] default_language`); English when absent. */
   languages?: LanguageDefaults;
+  /** Where the `outbox` provider keeps its messages (gateway.ts makes it from `[store]`). */
+  outbox?: Outbox;
 }
 
 type Build = <C extends CommonProviderConfig>(section: string, id: string, kind: ProviderKind<C>, table: C | undefined) => void;
@@ -94,7 +97,7 @@ function buildKind<K extends ProviderKindId>(id: K, tables: ProviderKindTables, 
 function buildOne<C extends CommonProviderConfig>(key: string, id: string, kind: ProviderKind<C>, table: C, options: BuildOptions): EnabledProvider | string {
   let provider: Provider;
   try {
-    provider = kind.create(table, { id, logger: options.logger.child({ provider: id }) });
+    provider = kind.create(table, { id, logger: options.logger.child({ provider: id }), outbox: options.outbox });
   } catch (err) {
     return setupProblem(key, err);
   }

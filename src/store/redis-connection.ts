@@ -59,6 +59,12 @@ export interface RedisConnection {
   readonly client: unknown;
   /** Resolve once connected; until then keep trying in the background, for ever (never rejects). */
   connect(): Promise<void>;
+  /**
+   * Listen to a pub/sub channel on a connection of its own (one server: a
+   * duplicate client; cluster and sentinel clients keep one for pub/sub), so
+   * commands never queue behind subscriber mode; resubscribed after reconnects.
+   */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -129,6 +135,9 @@ function clusterConnection(nodes: readonly string[], { timeoutMs, events, socket
   return retrying({
     where: `cluster ${nodes.join(',')}`,
     client: cluster,
+    subscribe: async (channel, listener) => {
+      await cluster.subscribe(channel, listener);
+    },
     commands,
     untimed: cluster.withCommandOptions({ timeout: 0 }),
     // Nodes that are up but not yet joined (`--cluster create` still to run) answer CLUSTER SLOTS with nothing.
@@ -149,7 +158,10 @@ function sentinelConnection(sentinels: readonly string[], { target, timeoutMs, e
   sentinel.on('client-error', (event: { error?: unknown }) => events.onError(asError(event.error)));
   sentinel.on('ready', () => events.onReady());
   const where = `sentinel ${sentinels.join(',')} (${target.sentinelName ?? ''})`;
-  return retrying({ where, client: sentinel, commands: sentinel, untimed: sentinel.withCommandOptions({ timeout: 0 }) }, events);
+  const subscribe = async (channel: string, listener: (message: string) => void): Promise<void> => {
+    await sentinel.subscribe(channel, listener);
+  };
+  return retrying({ where, client: sentinel, commands: sentinel, untimed: sentinel.withCommandOptions({ timeout: 0 }), subscribe }, events);
 }
 
 function serverConnection({ timeoutMs, events, base, socket, tls, credentials }: Shared): RedisConnection {
@@ -163,6 +175,8 @@ function serverConnection({ timeoutMs, events, base, socket, tls, credentials }:
   });
   client.on('error', (err: unknown) => events.onError(asError(err)));
   client.on('ready', () => events.onReady());
+  // A subscribed client serves no other command: pub/sub gets a duplicate, made on first use.
+  let subscriber: ReturnType<typeof client.duplicate> | undefined;
   return {
     where: `${base.host}:${base.port}${tls ? ' (TLS)' : ''}`,
     commands: client,
@@ -172,7 +186,17 @@ function serverConnection({ timeoutMs, events, base, socket, tls, credentials }:
     connect: async () => {
       await client.connect();
     },
+    subscribe: async (channel, listener) => {
+      if (!subscriber) {
+        subscriber = client.duplicate();
+        subscriber.on('error', (err: unknown) => events.onError(asError(err)));
+        await subscriber.connect();
+      }
+      await subscriber.subscribe(channel, listener);
+    },
     close: async () => {
+      const sub = subscriber;
+      if (sub?.isOpen) await sub.close().catch(() => sub.destroy());
       if (client.isOpen) await client.close().catch(() => client.destroy());
     },
   };
@@ -190,6 +214,7 @@ interface Retried {
   client: { connect(): Promise<unknown>; close(): Promise<void> };
   commands: RedisCommands;
   untimed: RedisCommands;
+  subscribe: RedisConnection['subscribe'];
   /** Why the client, though connected, cannot serve yet; undefined when it can. */
   notServing?: () => string | undefined;
 }
@@ -199,7 +224,7 @@ interface Retried {
  * answers); retry it here with the same backoff, so a gateway started before
  * Redis connects once Redis is up, like the standalone client does by itself.
  */
-function retrying({ where, client, commands, untimed, notServing }: Retried, events: ConnectionEvents): RedisConnection {
+function retrying({ where, client, commands, untimed, subscribe, notServing }: Retried, events: ConnectionEvents): RedisConnection {
   let closed = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number): Promise<void> =>
@@ -234,6 +259,7 @@ function retrying({ where, client, commands, untimed, notServing }: Retried, eve
     untimed,
     client,
     connect: () => (connecting ??= connectLoop()),
+    subscribe,
     close: async () => {
       closed = true;
       wake?.();

@@ -34,7 +34,7 @@ describe('started with no config.toml and no --config', () => {
 
   it('still honours OTP_GATEWAY_APP__ADDRESS', () => {
     const listening = cli.logs().find((l) => /^otpgateway listening/.test(String(l.msg)));
-    expect(listening).toMatchObject({ address: `127.0.0.1:${port}`, store: expect.stringMatching(/memory/i), providers: ['log'] });
+    expect(listening).toMatchObject({ address: `127.0.0.1:${port}`, store: expect.stringMatching(/memory/i), providers: ['log', 'outbox'] });
   });
 
   it('serves the API to the dev namespace with the log provider: create, then verify with the code', async () => {
@@ -59,6 +59,22 @@ describe('started with no config.toml and no --config', () => {
     });
     expect(verified.status).toBe(200);
     expect(((await verified.json()) as { data: { closed: boolean } }).data.closed).toBe(true);
+  });
+
+  it('enables the outbox: a phone code sent with provider=outbox is read from GET /api/outbox, as from a phone', async () => {
+    const auth = basicAuth('dev', 'dev-secret');
+    const created = await fetch(`${cli.url}/api/otp/embedded-2`, {
+      method: 'PUT',
+      headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'provider=outbox&to=%2B14155552671',
+    });
+    expect(created.status).toBe(200);
+    const outbox = await fetch(`${cli.url}/api/outbox?id=embedded-2`, { headers: { Authorization: auth } });
+    const [message] = ((await outbox.json()) as { data: { to: string; otp: string; body: string }[] }).data;
+    expect(message?.to).toBe('+14155552671');
+    expect(message?.body).toContain(message?.otp ?? 'no message');
+    // Enabling it is announced like the log provider.
+    expect(cli.logs().some((l) => l.level === 40 && /^providers\.outbox is enabled/.test(String(l.msg)))).toBe(true);
   });
 
   it('rejects any other credentials', async () => {

@@ -24,6 +24,7 @@ const CHECKED_ELSEWHERE: { starts: string; by: string; how: string }[] = [
   { starts: 'config error: providers.smtp.port', by: 'tests/readme/integration.test.ts', how: 'the output of a config with these two mistakes, produced by the CLI' },
   { starts: 'POST <url>\n', by: 'tests/providers/webhook.test.ts', how: 'the request a webhook receives: method, headers, body' },
   { starts: 'cli.ts            argv/env', by: 'README.md', how: 'the Architecture diagram: a picture, not code' },
+  { starts: 'npm run loadtest -- --url', by: 'tests/loadtest/loadtest.test.ts', how: 'runs the built load test with these flags (shorter, fewer users) against a test gateway, and against a double that refuses right codes' },
   { starts: 'otpgateway 0.1.0\nNode.js v', by: 'tests/cli/binary.test.ts', how: 'the executable\'s --version output, checked line by line' },
 ];
 

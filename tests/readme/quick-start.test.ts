@@ -64,9 +64,9 @@ describe('the Quick start of the README, in a fresh copy of the repository', () 
     expect(output).toMatch(/EMBEDDED DEVELOPMENT DEFAULTS/);
   });
 
-  it('verifies with the code captured from the create response, using nothing but curl and node', async () => {
+  it('verifies with the code read from the outbox, as the user reads it from their phone, using nothing but curl and node', async () => {
     const run = await runProcess({ command: ['bash', '-c', atGateway(example('quick-start.sh'), url)], cwd: os.tmpdir(), env: cleanEnv() });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'success', data: { namespace: 'dev', id: 'uniqueIDForJohnDoe', to: 'john@example.com', closed: true, attempts: 1 } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'success', data: { namespace: 'dev', id: 'uniqueIDForJohnDoe', to: '+14155552671', closed: true, attempts: 1 } });
   });
 });

@@ -64,7 +64,10 @@ function bodySchema(fields: readonly FieldDoc[], form: boolean): JsonSchema {
 
 function operation(route: ApiRoute): JsonSchema {
   const { doc } = route;
-  const params = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, ...PATH_PARAMETERS[name ?? ''] }));
+  const params = [
+    ...[...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, ...PATH_PARAMETERS[name ?? ''] })),
+    ...(doc.query ?? []).map((field) => ({ name: field.name, in: 'query', required: false, description: field.description, schema: field.json })),
+  ];
   const data = route.answer === 'document' ? doc.data : { type: 'object', properties: { status: { const: 'success' }, data: doc.data }, required: ['status', 'data'], additionalProperties: false };
   return {
     operationId: doc.operationId ?? route.name,

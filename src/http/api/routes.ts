@@ -5,7 +5,9 @@ import type { OtpKey } from '../../store/store';
 import type { Store } from '../../store/store';
 import { withTimeout } from '../../timeout';
 import { checkId, CREATE_FIELDS, parseCreateBody, parseVerifyBody, VERIFY_FIELDS } from './inputs';
+import { waitForMessages, type Outbox, type OutboxMessage } from '../../outbox/outbox';
 import { apiDocument } from './openapi';
+import { OUTBOX_QUERY, parseOutboxQuery, type OutboxQuery } from './outbox-query';
 import { ref } from './schemas';
 import { defineRoute } from './router';
 import type { ApiRequest, ApiRoute } from './types';
@@ -15,12 +17,14 @@ export interface ApiDeps {
   service: OtpService;
   store: Store;
   channels: Channels;
+  /** The outbox, when the `outbox` provider is enabled (else its routes answer 404). */
+  outbox?: Outbox;
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
 
 /** The names of the routes below: the bounded `route` label of logs and metrics. */
-export const API_ROUTE_NAMES = ['health', 'providers', 'create', 'verify', 'status', 'confirm', 'cancel', 'openapi'] as const;
+export const API_ROUTE_NAMES = ['health', 'providers', 'create', 'verify', 'status', 'confirm', 'cancel', 'openapi', 'outbox', 'outbox_clear'] as const;
 
 /**
  * The `/api` route table (api.md "Routes"). Each row: a name for logs and
@@ -87,6 +91,23 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       input: keyOf,
       handle: (key) => service.cancel(key),
     }),
+    defineRoute({
+      name: 'outbox', method: 'GET', path: '/api/outbox', auth: 'namespace', body: 'none',
+      summary: 'The messages the outbox provider kept for this namespace, newest first; `wait` long-polls for the first.',
+      doc: { query: OUTBOX_QUERY, data: { type: 'array', items: ref('OutboxMessage') }, errors: ['invalid_field', 'no_route'] },
+      input: (r) => parseOutboxQuery(r.search),
+      handle: (query, r) => readOutbox(deps, r, query),
+    }),
+    defineRoute({
+      name: 'outbox_clear', method: 'DELETE', path: '/api/outbox', auth: 'namespace', body: 'none',
+      summary: 'Empty this namespace\'s outbox.',
+      doc: { data: { const: true }, errors: ['no_route'] },
+      input: () => undefined,
+      handle: async (_input, r) => {
+        await enabledOutbox(deps).clear(r.namespace);
+        return true;
+      },
+    }),
   ];
   let document: unknown;
   routes.push(defineRoute({
@@ -101,6 +122,30 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
 
 /** What a create can answer besides the errors of its auth, body and id (openapi.ts). */
 const CREATE_ERRORS = ['attempts_exceeded', 'generate_limit', 'rate_limited', 'namespace_full', 'extra_too_large', 'delivery_failed', 'country_not_allowed'] as const;
+
+/** The outbox, or 404 when no `outbox` provider is enabled. */
+function enabledOutbox(deps: ApiDeps): Outbox {
+  if (!deps.outbox) throw new AppError('no_route', 'The outbox is not enabled: set [providers.outbox] enabled = true to keep messages for GET /api/outbox.');
+  return deps.outbox;
+}
+
+/** The namespace's messages; with `wait`, long-polls until one matches (ends early when the client goes away). */
+async function readOutbox(deps: ApiDeps, r: ApiRequest, query: OutboxQuery): Promise<OutboxMessage[]> {
+  const outbox = enabledOutbox(deps);
+  const to = query.filter.to;
+  // `to` as the user typed it finds the message kept under the provider's normalised form.
+  const checked = to === undefined ? undefined : deps.channels.get('outbox')?.validateAddress(to);
+  const filter = { ...query.filter, to: checked?.ok ? checked.address : to };
+  if (query.waitSeconds === 0) return outbox.list(r.namespace, filter);
+  const gone = new AbortController();
+  const abort = (): void => gone.abort();
+  r.res.once('close', abort);
+  try {
+    return await waitForMessages(outbox, r.namespace, filter, { timeoutMs: query.waitSeconds * 1000, signal: gone.signal });
+  } finally {
+    r.res.off('close', abort);
+  }
+}
 
 function param(r: ApiRequest, name: string): string {
   return r.params[name] ?? '';

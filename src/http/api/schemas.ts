@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../errors';
 import { ID_PATTERN, MAX_CODE_LENGTH } from '../../otp/ids';
 import type { CreatedOtp, Otp } from '../../otp/types';
+import type { OutboxMessage } from '../../outbox/outbox';
 import type { JsonSchema } from './types';
 
 /**
@@ -35,6 +36,18 @@ const CREATED_OTP_PROPERTIES = {
   otp: { type: 'string', minLength: 1, maxLength: MAX_CODE_LENGTH, description: 'The code: only in the answer of the create that made or regenerated it.' },
 } as const satisfies Record<keyof CreatedOtp, JsonSchema>;
 
+const OUTBOX_MESSAGE_PROPERTIES = {
+  seq: { type: 'integer', minimum: 1, description: 'Increases with every message of the namespace (the `since` filter).' },
+  namespace: text('The namespace.'),
+  id: text('The OTP id the message is about.'),
+  to: text('The address, as the provider normalised it.'),
+  channel: text('The provider\'s channel name.'),
+  subject: text('The rendered subject.'),
+  body: text('The rendered body, exactly as a real provider would have been given it.'),
+  otp: text('The code the message carries.'),
+  at: { type: 'string', format: 'date-time', description: 'When the message was kept.' },
+} as const satisfies Record<keyof OutboxMessage, JsonSchema>;
+
 function closedObject(properties: Record<string, JsonSchema>, description: string): JsonSchema {
   return { type: 'object', description, properties, required: Object.keys(properties), additionalProperties: false };
 }
@@ -43,6 +56,7 @@ function closedObject(properties: Record<string, JsonSchema>, description: strin
 export const COMPONENT_SCHEMAS = {
   Otp: closedObject(OTP_PROPERTIES, 'An OTP, without its code.'),
   CreatedOtp: closedObject(CREATED_OTP_PROPERTIES, 'An OTP with its code, as the create that made it answers.'),
+  OutboxMessage: closedObject(OUTBOX_MESSAGE_PROPERTIES, 'A message the outbox provider kept instead of delivering it.'),
   LockedData: closedObject(
     { ttl_seconds: count('Seconds until the record expires.'), attempts: count('Attempts made.'), max_attempts: count('Attempts allowed.') },
     'Why a record is locked (create or regenerate of a locked OTP).',

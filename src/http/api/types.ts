@@ -46,6 +46,8 @@ export interface RouteDoc {
   /** Unique over the table; default: the route's name. */
   readonly operationId?: string;
   readonly description?: string;
+  /** The query parameters (their `json` schema is the parameter's). */
+  readonly query?: readonly FieldDoc[];
   /** The fields of the body (routes with `body: 'fields'`). */
   readonly fields?: readonly FieldDoc[];
   /** The schema of the 200 answer's `data` (of the whole body for `answer: 'document'`). */
