@@ -10,6 +10,7 @@ import { createWebApp } from './http/web';
 import { requestIdOf, runWithRequestId } from './log/request-context';
 import type { Logger } from './log/logger';
 import { NO_METRICS, type GatewayMetrics } from './metrics/metrics';
+import type { Jwks } from './signing/result-token';
 
 /** What the HTTP app is built from; see gateway.ts for how these are made from config. */
 export interface AppDeps extends ApiDeps {
@@ -27,6 +28,8 @@ export interface AppDeps extends ApiDeps {
   metrics?: GatewayMetrics;
   /** Answers `GET /metrics` on the app's own port when `[metrics]` has no address of its own. */
   metricsEndpoint?: RequestListener;
+  /** The result tokens' public keys, served at `/.well-known/jwks.json` (`[signing]`). */
+  jwks?: Jwks;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface AppDeps extends ApiDeps {
  *
  *   /api/…    the API pipeline: match → auth → guards → body → input → handler → envelope
  *   /metrics  the Prometheus endpoint, when served on this port
- *   anything  the web app (Express): /static, then the pages and their 404
+ *   anything  the web app (Express): /static, /.well-known/jwks.json, then the pages and their 404
  */
 export function createApp(deps: AppDeps): RequestListener {
   const metrics = deps.metrics ?? NO_METRICS;
@@ -58,6 +61,7 @@ export function createApp(deps: AppDeps): RequestListener {
     pageGuards: deps.pageGuards ?? [],
     trustedProxies: deps.trustedProxies ?? [],
     observe,
+    jwks: deps.jwks,
   });
   const metricsEndpoint = deps.metricsEndpoint;
 

@@ -10,6 +10,7 @@ import type { Logger } from './log/logger';
 import { metricsHandler } from './metrics/endpoint';
 import { createMetrics, NO_METRICS, type GatewayMetrics } from './metrics/metrics';
 import { createSealer } from './otp/crypto';
+import { resultSignerFrom } from './signing/from-config';
 import type { SendGuard } from './otp/send';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
@@ -64,7 +65,7 @@ export async function createStore(config: Config, logger: Logger, metrics: Gatew
 }
 
 /** Wire config → providers → store → limits → service → app. Never listens (see cli.ts). */
-export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'>, logger: Logger): Promise<Gateway> {
+export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'> & Partial<Pick<LoadedConfig, 'embedded'>>, logger: Logger): Promise<Gateway> {
   const { config } = loaded;
   // `[auth.NAME]` without a `namespace` key uses its table name (Go-compatible).
   const auth = Object.entries(config.auth).map(([name, t]) => ({ ...t, namespace: t.namespace || name }));
@@ -77,6 +78,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
   const metrics = config.metrics.enabled
     ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES] })
     : NO_METRICS;
+  const signer = await resultSignerFrom(config, { embedded: loaded.embedded === true, logger });
   const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
   const limits = createRateLimits(config.rate_limit, {
@@ -93,6 +95,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     logger,
     sendGuards: [limits.perAddress].filter((g): g is SendGuard => g !== undefined),
     listeners: [metrics.onOtpEvent],
+    tokens: signer,
     settings: {
       rootUrl: config.app.root_url,
       ttlSeconds: config.app.otp_ttl,
@@ -100,6 +103,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       maxGenerate: config.app.otp_max_generate,
       maxExtraBytes: config.app.max_extra_bytes,
       publishEvents: config.store.backend === 'redis' && config.store.redis.publish_key !== '',
+      redirectUris: new Map(auth.map((t) => [t.namespace, t.redirect_uris] as const)),
     },
   });
   const app = createApp({
@@ -119,6 +123,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     trustedProxies: config.app.trusted_proxies,
     metrics,
     metricsEndpoint: metricsOnAppPort(config, metrics),
+    jwks: signer?.jwks,
   });
   return {
     app,

@@ -1,6 +1,8 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../log/logger';
 import type { OtpService } from '../otp/service';
+import type { Jwks } from '../signing/result-token';
+import { jwksRoute } from './jwks';
 import { pageHeaders } from '../security/headers';
 import type { PageSettings } from './pages/flow';
 import { pageRoutes } from './pages/routes';
@@ -17,6 +19,8 @@ export interface WebDeps {
   trustedProxies: readonly string[];
   /** Told of every answer: a fixed route label (`page`, `static`), the status and the seconds it took. */
   observe?: (route: string, status: number, seconds: number) => void;
+  /** The result tokens' public keys (`[signing]`); absent: no JWKS route. */
+  jwks?: Jwks;
 }
 
 /**
@@ -31,6 +35,7 @@ export function createWebApp(deps: WebDeps): Express {
   app.set('trust proxy', deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false);
   if (deps.observe) app.use(observe(deps.observe));
   app.use('/static', staticAssets());
+  if (deps.jwks) app.get('/.well-known/jwks.json', jwksRoute(deps.jwks));
   app.use(pageHeaders, pageRoutes({ service: deps.service, logger: deps.logger, settings: deps.pages, guards: deps.pageGuards }));
   return app;
 }
