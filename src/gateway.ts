@@ -11,6 +11,7 @@ import { metricsHandler } from './metrics/endpoint';
 import { createMetrics, NO_METRICS, type GatewayMetrics } from './metrics/metrics';
 import { createSealer } from './otp/crypto';
 import { resultSignerFrom } from './signing/from-config';
+import { createEventWebhooks, type EventWebhooks } from './events/webhooks';
 import type { SendGuard } from './otp/send';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
@@ -29,6 +30,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   /** Prometheus metrics (`NO_METRICS` when `[metrics]` is off). */
   metrics: GatewayMetrics;
+  /** The namespaces' event webhooks (`[auth.X] events_url`). */
+  events: EventWebhooks;
   /** Close the store and provider connections. */
   close(): Promise<void>;
 }
@@ -79,6 +82,11 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     ? createMetrics({ namespaces: auth.map((t) => t.namespace), providers: providers.ids, routes: [...API_ROUTE_NAMES, ...WEB_ROUTES] })
     : NO_METRICS;
   const signer = await resultSignerFrom(config, { embedded: loaded.embedded === true, logger });
+  const events = createEventWebhooks({
+    targets: new Map(auth.filter((t) => t.events_url !== '').map((t) => [t.namespace, { url: t.events_url, secret: t.events_secret }] as const)),
+    logger,
+    onDropped: (namespace, reason) => metrics.eventDropped(namespace, reason),
+  });
   const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
   const limits = createRateLimits(config.rate_limit, {
@@ -94,7 +102,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     sealer,
     logger,
     sendGuards: [limits.perAddress].filter((g): g is SendGuard => g !== undefined),
-    listeners: [metrics.onOtpEvent],
+    listeners: [metrics.onOtpEvent, events.listener],
     tokens: signer,
     settings: {
       rootUrl: config.app.root_url,
@@ -131,7 +139,9 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     store,
     providers,
     metrics,
+    events,
     async close() {
+      events.close();
       await Promise.allSettled([store.close(), providers.close()]);
     },
   };
