@@ -13,7 +13,10 @@ import { freePort } from './redis';
  * never answers, in one run on one machine. Event delivery must not slow the
  * API (results.md): the two numbers should be close.
  *
- * Flags: --duration S (10), --connections N (50).
+ * The two scenarios alternate for --rounds rounds (on a shared machine the load
+ * drifts); each row is one measurement, and the summary compares the means.
+ *
+ * Flags: --duration S (10), --connections N (50), --rounds N (2).
  */
 
 const NAMESPACE = 'bench';
@@ -82,24 +85,34 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const duration = option(argv, 'duration', 10);
   const connections = option(argv, 'connections', 50);
+  const rounds = option(argv, 'rounds', 2);
   const cpus = os.cpus();
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`settings: ${connections} connections, ${duration} s per scenario, memory store, create without address`);
   // An events endpoint that accepts every connection and never answers.
   const hanging = new Set<ServerResponse>();
-  const sink = createServer((_req, res) => void hanging.add(res));
+  const sink = createServer((_req, res) => {
+    hanging.add(res);
+    res.on('close', () => hanging.delete(res));
+  });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/otp-events`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'otpgateway-bench-events-'));
   try {
-    const rows = [
-      await benchCreate('create, no events_url', dir, '', duration, connections),
-      await benchCreate('create, events_url hangs', dir, sinkUrl, duration, connections),
-    ];
+    const rows: Row[] = [];
+    for (let round = 0; round < rounds; round++) {
+      rows.push(await benchCreate('create, no events_url', dir, '', duration, connections));
+      rows.push(await benchCreate('create, events_url hangs', dir, sinkUrl, duration, connections));
+    }
     console.log('| scenario | req/s | p50 ms | p99 ms | errors | non-2xx |\n|---|---:|---:|---:|---:|---:|');
     for (const r of rows) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
-    const [without, withHang] = rows as [Row, Row];
-    console.log(`ratio (hanging / none): ${(withHang.rps / without.rps).toFixed(3)}; events endpoint connections left hanging: ${hanging.size}`);
+    const mean = (name: string): number => {
+      const of = rows.filter((r) => r.name === name);
+      return of.reduce((sum, r) => sum + r.rps, 0) / of.length;
+    };
+    const [without, withHang] = [mean('create, no events_url'), mean('create, events_url hangs')];
+    console.log(`mean req/s: no events_url ${Math.round(without)}, events_url hangs ${Math.round(withHang)}; ratio ${(withHang / without).toFixed(3)}`);
+    console.log(`requests the events endpoint holds unanswered at the end: ${hanging.size}`);
     console.log(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     for (const res of hanging) res.destroy();

@@ -126,6 +126,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       faviconUrl: config.app.favicon_url,
       namespaces: new Map(auth.map((t) => [t.namespace, t.allowed_origins] as const)),
       languages,
+      returns: signer?.returns,
     },
     ...guardSteps(limits),
     trustedProxies: config.app.trusted_proxies,

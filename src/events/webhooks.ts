@@ -65,13 +65,16 @@ export function createEventWebhooks(options: {
   const client: HttpClient = createHttpClient({ maxConns: settings.concurrency * Math.max(1, options.targets.size), timeoutMs: settings.timeoutMs });
   const queues = new Map<string, OrderedQueue<Delivery>>();
   for (const [namespace, target] of options.targets) {
+    const fullWarning = throttledCount(FULL_WARNING_MS, (count) =>
+      logger.warn({ namespace, dropped: count }, `events dropped: the queue of this namespace is full (${settings.maxWaiting} waiting); its events_url is not keeping up`),
+    );
     queues.set(namespace, createOrderedQueue<Delivery>({
       maxWaiting: settings.maxWaiting,
       concurrency: settings.concurrency,
       run: (d) => deliver(target, d),
       onDropped: (d) => {
         options.onDropped(d.namespace, 'queue_full');
-        logger.warn({ namespace: d.namespace, event: d.type, delivery: d.deliveryId }, 'event dropped: the queue of this namespace is full');
+        fullWarning();
       },
     }));
   }
@@ -117,6 +120,23 @@ export function createEventWebhooks(options: {
       await Promise.all([...queues.values()].map((q) => q.idle()));
     },
     close: () => client.close(),
+  };
+}
+
+/** How often a full queue is logged: a receiver that is down would otherwise cost a log line per API call. */
+const FULL_WARNING_MS = 10_000;
+
+/** Call `report(count)` for the first call, then at most once per `ms` with the calls since the last report. */
+function throttledCount(ms: number, report: (count: number) => void): () => void {
+  let last = 0;
+  let count = 0;
+  return () => {
+    count += 1;
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    report(count);
+    count = 0;
   };
 }
 

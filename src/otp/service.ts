@@ -120,10 +120,10 @@ export class OtpService {
     return this.withToken(this.closedView(otp), otp?.meta ?? '');
   }
 
-  /** Where the redirect flow of this OTP returns the browser, or undefined (no such flow, or no such OTP). */
-  async redirectOf(key: OtpKey): Promise<RedirectTarget | undefined> {
+  /** Where the redirect flow of this OTP returns the browser; `found` false when the OTP does not exist (any more). */
+  async redirectOf(key: OtpKey): Promise<{ found: boolean; target?: RedirectTarget }> {
     const otp = await this.deps.store.get(key);
-    return otp ? parseMeta(otp.meta).redirect : undefined;
+    return otp ? { found: true, target: parseMeta(otp.meta).redirect } : { found: false };
   }
 
   /** True when this namespace lists `uri` among its `redirect_uris`, byte for byte. */

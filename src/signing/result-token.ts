@@ -3,6 +3,7 @@ import { SignJWT, type JWK } from 'jose';
 import type { ResultTokens } from '../otp/results';
 import type { Otp } from '../otp/types';
 import type { SigningKey } from './keys';
+import { createReturnTickets, type ReturnTickets } from './return-ticket';
 
 /** The `typ` header of a result token. */
 export const RESULT_TOKEN_TYPE = 'otpgateway-result+jwt';
@@ -18,6 +19,8 @@ export interface ResultSigner extends ResultTokens {
   readonly jwks: Jwks;
   /** The key that signs. */
   readonly kid: string;
+  /** The redirect flow's return tickets, signed with the same keys. */
+  readonly returns: ReturnTickets;
 }
 
 /**
@@ -31,6 +34,7 @@ export function createResultSigner(options: { keys: readonly SigningKey[]; issue
   return {
     jwks,
     kid: signer.kid,
+    returns: createReturnTickets(options.keys),
     async issue(otp: Otp, facts: { channel: string; nonce?: string }): Promise<string> {
       const now = Math.floor(Date.now() / 1000);
       const claims: Record<string, unknown> = { to: otp.to, channel: facts.channel, provider: otp.provider, amr: ['otp'] };
