@@ -127,6 +127,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       namespaces: new Map(auth.map((t) => [t.namespace, t.allowed_origins] as const)),
       languages,
       returns: signer?.returns,
+      redirectOrigins: new Map(auth.map((t) => [t.namespace, [...new Set(t.redirect_uris.map((u) => new URL(u).origin))]] as const)),
     },
     ...guardSteps(limits),
     trustedProxies: config.app.trusted_proxies,

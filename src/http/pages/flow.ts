@@ -40,6 +40,8 @@ export interface PageSettings {
   languages?: LanguageDefaults;
   /** The redirect flow's return tickets (`[signing]`); absent: pages carry none. */
   returns?: ReturnTickets;
+  /** Each namespace's redirect_uris origins: its pages' forms may be answered with a redirect there (CSP form-action). */
+  redirectOrigins?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One page request: where it is, what it may do, how to answer. */
@@ -100,7 +102,7 @@ export class PageFlow {
     const known = this.settings.namespaces.get(namespace);
     const origin = validOrigin(req.query.origin);
     const allowed = known ?? [];
-    this.policy(res, allowed);
+    this.policy(res, allowed, (known && this.settings.redirectOrigins?.get(namespace)) || []);
     return {
       ctx: { brand: this.brand, namespace, id, popup: req.query.view === 'popup', origin, target: postTarget(allowed, origin) ?? '' },
       key: known && isValidId(id) ? { namespace, id } : null,
