@@ -9,6 +9,7 @@ import { createLogger, flushLogsThen, type Logger } from './log/logger';
 import { chooseLogFormat, parseLogFormat, type LogFormat } from './log/format';
 import { describeRuntime, runtimeInfo } from './runtime';
 import { newConfigText } from './config/new-config';
+import { newSigningKeyNote } from './signing/new-key-note';
 import { VERSION } from './version';
 import { errorMessage } from './errors';
 import { isSingleExecutable } from './assets';
@@ -28,6 +29,7 @@ Usage: otpgateway [--config FILE]...
                   (memory store, log provider) when it does not exist.
   --new-config    Print a complete config with a fresh namespace secret and
                   app.secret_key, then exit: otpgateway --new-config > config.toml
+                  (on stderr: a fresh Ed25519 signing key and the [signing] lines)
   --log-format json|pretty
                   How log lines are written. Default: pretty when stdout is a
                   terminal, JSON otherwise (for log collectors).
@@ -147,7 +149,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(isClusterWorker() && isSingleExecutable() ? 3 : 2));
   if (args.help) return void console.log(HELP);
   if (args.version) return void console.log(`otpgateway ${VERSION}\n${describeRuntime()}`);
-  if (args.newConfig) return void process.stdout.write(newConfigText());
+  if (args.newConfig) {
+    process.stdout.write(newConfigText());
+    return void process.stderr.write(newSigningKeyNote());
+  }
 
   const loaded = loadConfig({ files: args.configs, env: process.env });
   const { config } = loaded;

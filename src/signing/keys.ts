@@ -26,7 +26,7 @@ export function algOf(key: KeyObject): SigningAlg | string {
   if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  return `is a ${key.asymmetricKeyType ?? 'unknown'}${curve ? ` (${curve})` : ''} key; expected Ed25519 or P-256 (ES256)`;
+  return `holds a key of type ${key.asymmetricKeyType ?? 'unknown'}${curve ? ` (${curve})` : ''}; expected Ed25519 or P-256 (ES256)`;
 }
 
 /** The private key in a PEM text, or why it is not one this gateway can sign with. */
