@@ -25,6 +25,8 @@ const CHECKED_ELSEWHERE: { starts: string; by: string; how: string }[] = [
   { starts: 'POST <url>\n', by: 'tests/providers/webhook.test.ts', how: 'the request a webhook receives: method, headers, body' },
   { starts: 'cli.ts            argv/env', by: 'README.md', how: 'the Architecture diagram: a picture, not code' },
   { starts: 'otpgateway 0.1.0\nNode.js v', by: 'tests/cli/binary.test.ts', how: 'the executable\'s --version output, checked line by line' },
+  { starts: "const { verifyResultToken, ResultTokenError } = require('otpgateway-client');", by: 'packages/client/tests/verify-token.test.ts', how: 'verifyResultToken with these options against a real gateway, and each check a ResultTokenError names' },
+  { starts: "const crypto = require('node:crypto');\n\n/** True when the event is signed", by: 'tests/events/webhooks.test.ts', how: 'checks every event\'s X-OTPGateway-Signature the same way (HMAC of t.body, timing-safe, recent t)' },
 ];
 
 describe('the code blocks of the README', () => {
