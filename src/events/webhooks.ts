@@ -62,7 +62,9 @@ export function createEventWebhooks(options: {
 }): EventWebhooks {
   const settings = { ...DEFAULTS, ...options.settings };
   const logger = options.logger.child({ component: 'events' });
-  const client: HttpClient = createHttpClient({ maxConns: settings.concurrency * Math.max(1, options.targets.size), timeoutMs: settings.timeoutMs });
+  // No namespace with an events_url (the usual case): no client, no sockets.
+  const client: HttpClient | undefined =
+    options.targets.size > 0 ? createHttpClient({ maxConns: settings.concurrency * options.targets.size, timeoutMs: settings.timeoutMs }) : undefined;
   const queues = new Map<string, OrderedQueue<Delivery>>();
   for (const [namespace, target] of options.targets) {
     const fullWarning = throttledCount(FULL_WARNING_MS, (count) =>
@@ -84,6 +86,7 @@ export function createEventWebhooks(options: {
     for (let attempt = 0; attempt <= settings.retries; attempt++) {
       if (attempt > 0) await sleep(settings.backoffMs * 2 ** (attempt - 1));
       try {
+        if (!client) return;
         const answer = await client.request({
           method: 'POST',
           url: target.url,
@@ -119,7 +122,7 @@ export function createEventWebhooks(options: {
     async idle() {
       await Promise.all([...queues.values()].map((q) => q.idle()));
     },
-    close: () => client.close(),
+    close: () => client?.close(),
   };
 }
 

@@ -126,6 +126,23 @@ describe('a redirect_uri cannot be smuggled through the page', () => {
     }
   });
 
+  it('a GET of a verified page (anyone with the id can send one) carries no token and redirects nowhere', async () => {
+    const id = `verified-get-${Date.now()}`;
+    const code = await e2e.create(id, { to: 'get@example.com', redirect_uri: callback, state: 's' });
+    const auth = `Basic ${Buffer.from(`${HOST_TENANT.namespace}:${HOST_TENANT.secret}`).toString('base64')}`;
+    const verified = await fetch(`${e2e.gatewayUrl}/api/otp/${id}`, {
+      method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ otp: code, skip_delete: true }),
+    });
+    expect(((await verified.json()) as { data: { token?: string } }).data.token).toMatch(/^eyJ/);
+    for (const query of ['', `?view=popup&origin=${encodeURIComponent(e2e.hostUrl)}`]) {
+      const res = await fetch(`${e2e.gatewayUrl}/otp/${HOST_TENANT.namespace}/${id}${query}`, { redirect: 'manual' });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('status-ok');
+      expect(html).not.toMatch(/eyJ|data-token|get@example\.com/);
+    }
+  });
+
   it('ignores a forged return ticket in a form sent after expiry (no redirect to anything the browser names)', async () => {
     const id = `forged-${Date.now()}`;
     const res = await fetch(`${e2e.gatewayUrl}/otp/${HOST_TENANT.namespace}/${id}`, {

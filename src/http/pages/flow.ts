@@ -131,10 +131,13 @@ export class PageFlow {
   /**
    * The verified page: in the redirect flow, a 303 back with the result token;
    * in the modal, the page tells the host page (with the token under `[signing]`).
+   * A token comes only from the verify of this request (`otp.token`): it goes to
+   * the browser that typed the right code, never to a GET of a verified page,
+   * which anyone with the OTP id may send (the token holds the unmasked address).
    */
   async verified(p: Page, otp: Otp | VerifiedOtp): Promise<void> {
     const target = await this.redirectTarget(p);
-    const token = 'token' in otp && otp.token ? otp.token : target || p.ctx.target ? await this.freshToken(p) : undefined;
+    const token = 'token' in otp ? otp.token : undefined;
     if (target && token) return this.sendBack(p, target, { token });
     const tr = await this.translator(p);
     const channel = this.service.channelFor(otp.provider);
@@ -164,12 +167,6 @@ export class PageFlow {
       return fromTicket && this.service.allowsRedirect(key.namespace, fromTicket.uri) ? fromTicket : undefined;
     })();
     return p.redirect;
-  }
-
-  /** A result token for the page's OTP (it is verified), or undefined without `[signing]`. */
-  private async freshToken(p: Page): Promise<string | undefined> {
-    if (!p.key) return undefined;
-    return (await this.service.status(p.key).catch(() => undefined))?.token;
   }
 
   private sendBack(p: Page, target: RedirectTarget, outcome: RedirectOutcome): void {

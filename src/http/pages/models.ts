@@ -158,7 +158,7 @@ export function messagePageModel(
     finish: kind === 'verified' && ctx.target !== '',
     target: ctx.target,
     // The result token page.js posts with the finish message (only in the modal, to the allowed host origin).
-    token: kind === 'verified' && ctx.target !== '' ? options.token ?? '' : '',
+    token: kind === 'verified' && ctx.popup && ctx.target !== '' ? options.token ?? '' : '',
   };
 }
 
