@@ -7,6 +7,7 @@ import { apiRoutes, type ApiDeps } from './http/api/routes';
 import type { ApiStep } from './http/api/types';
 import type { PageSettings } from './http/pages/flow';
 import { createWebApp } from './http/web';
+import { runAnswering } from './events/after-answer';
 import { requestIdOf, runWithRequestId } from './log/request-context';
 import type { Logger } from './log/logger';
 import { NO_METRICS, type GatewayMetrics } from './metrics/metrics';
@@ -67,13 +68,14 @@ export function createApp(deps: AppDeps): RequestListener {
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const id = requestIdOf(req);
-    runWithRequestId(id, () => {
+    // Event webhooks queued by this request start once its answer is written.
+    runAnswering(res, () => runWithRequestId(id, () => {
       const url = req.url ?? '/';
       // Case-sensitive, like the API routes: `/API/…` is not the API and gets the web surface's answer.
       if (url.startsWith('/api/') || url === '/api' || url.startsWith('/api?')) return api(req, res, id);
       res.setHeader('X-Request-Id', id);
       if (metricsEndpoint && url === '/metrics') return metricsEndpoint(req, res);
       web(req, res);
-    });
+    }));
   };
 }

@@ -18,7 +18,10 @@ export function createOrderedQueue<T>(options: {
   concurrency: number;
   run: (job: T) => Promise<void>;
   onDropped: (job: T) => void;
+  /** When a push may start work; default: the next turn of the loop. */
+  schedule?: (start: () => void) => void;
 }): OrderedQueue<T> {
+  const schedule = options.schedule ?? setImmediate;
   const waiting: { group: string; job: T }[] = [];
   const busy = new Set<string>();
   let running = 0;
@@ -59,8 +62,7 @@ export function createOrderedQueue<T>(options: {
         if (dropped) options.onDropped(dropped.job);
       }
       waiting.push({ group, job });
-      // After the current request's own work: an event never runs ahead of the answer that caused it.
-      setImmediate(pump);
+      schedule(pump);
     },
     get waiting() {
       return waiting.length;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger';
 import type { OtpEvent, OtpEventListener } from '../otp/events';
 import { createHttpClient, type HttpClient } from '../providers/http-client';
+import { afterAnswer } from './after-answer';
 import { eventBody } from './payload';
 import { createOrderedQueue, type OrderedQueue } from './queue';
 import { eventSignature } from './signature';
@@ -74,6 +75,8 @@ export function createEventWebhooks(options: {
       maxWaiting: settings.maxWaiting,
       concurrency: settings.concurrency,
       run: (d) => deliver(target, d),
+      // An event never runs ahead of the answer of the API call that caused it.
+      schedule: afterAnswer,
       onDropped: (d) => {
         options.onDropped(d.namespace, 'queue_full');
         fullWarning();
