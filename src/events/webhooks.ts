@@ -114,10 +114,11 @@ export function createEventWebhooks(options: {
   }
 
   const listener = (event: OtpEvent): void => {
-    const body = eventBody(event, new Date());
-    const queue = queues.get(body.namespace);
+    // Namespaces without an events_url (most) cost one map lookup.
+    const queue = queues.get(event.type === 'otp.cancelled' ? event.key.namespace : event.otp.namespace);
     if (!queue) return;
-    queue.push(`${body.id}`, { namespace: body.namespace, type: body.type, deliveryId: randomUUID(), body: JSON.stringify(body) });
+    const body = eventBody(event, new Date());
+    queue.push(body.id, { namespace: body.namespace, type: body.type, deliveryId: randomUUID(), body: JSON.stringify(body) });
   };
 
   return {
