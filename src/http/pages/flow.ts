@@ -18,7 +18,7 @@ import {
   type MessageKind, type PageBrand, type PageContext,
 } from './models';
 import { pagePolicy, postTarget, validOrigin } from './policy';
-import { returnUrl, type RedirectOutcome } from './redirect';
+import { redirectTargetOf, returnTicketFor, returnUrl, type RedirectOutcome } from './redirect';
 import { pageStateOf } from './states';
 import { createViewRenderer, type RenderView } from './views';
 
@@ -152,20 +152,9 @@ export class PageFlow {
     return this.sendBack(p, target, { error: 'access_denied' });
   }
 
-  /**
-   * Where this page's redirect flow returns the browser: the record's own
-   * target while it exists; once it is gone, the target of the form's signed
-   * return ticket, if its redirect_uri is still on the namespace's list.
-   */
+  /** Where this page's redirect flow returns the browser (redirect.ts), looked up once per request. */
   private redirectTarget(p: Page): Promise<RedirectTarget | undefined> {
-    p.redirect ??= (async () => {
-      const key = p.key;
-      if (!key) return undefined;
-      const record = await this.service.redirectOf(key).catch(() => ({ found: true }) as { found: boolean; target?: RedirectTarget });
-      if (record.found) return record.target;
-      const fromTicket = p.ticket && this.settings.returns ? await this.settings.returns.read(p.ticket, key) : undefined;
-      return fromTicket && this.service.allowsRedirect(key.namespace, fromTicket.uri) ? fromTicket : undefined;
-    })();
+    p.redirect ??= p.key ? redirectTargetOf(this.service, this.settings.returns, p.key, p.ticket) : Promise.resolve(undefined);
     return p.redirect;
   }
 
@@ -173,11 +162,9 @@ export class PageFlow {
     p.res.redirect(303, returnUrl(target, outcome));
   }
 
-  /** A return ticket for the forms of a redirect-flow page, valid a while past the record's own life. */
-  private async returnTicket(p: Page, found: PageOtp): Promise<string> {
-    const returns = this.settings.returns;
-    if (!found.redirect || !returns || !p.key) return '';
-    return returns.issue(p.key, found.redirect, found.otp.ttl + 3600);
+  /** A return ticket for the forms of a redirect-flow page ("" outside that flow). */
+  private returnTicket(p: Page, found: PageOtp): Promise<string> {
+    return p.key ? returnTicketFor(this.settings.returns, p.key, found) : Promise.resolve('');
   }
 
   /** The code form, unless the record's state calls for another page. `wrongCode`: see `current`. */
