@@ -4,15 +4,25 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { keyFolder } from '../helpers/signing-keys';
 import { HOST_TENANT, startE2E, type E2E } from './support';
 
-/** With [signing] keys, the modal hands the host page the signed result token: onFinish's third argument, the promise's `token`. */
+/**
+ * With [signing] keys, the modal hands the host page the signed result token: onFinish's third argument, the
+ * promise's `token` — for a namespace that lists its host origins (allowed_origins); without the list the page
+ * posts to any origin that frames it, so no token goes with it.
+ */
 jest.setTimeout(90_000);
 
 const keys = keyFolder();
 const KEY_FILE = keys.privateKey('gateway.pem');
 let e2e: E2E;
+const OPEN_TENANT = { namespace: 'openShop', secret: 'open-shop-secret-for-tests' };
 
 beforeAll(async () => {
-  e2e = await startE2E({ config: () => ({ signing: { key_files: [KEY_FILE] } }) });
+  e2e = await startE2E({
+    config: ({ hostUrl }) => ({
+      signing: { key_files: [KEY_FILE] },
+      auth: { Shop: { ...HOST_TENANT, allowed_origins: [hostUrl] }, Open: { ...OPEN_TENANT } },
+    }),
+  });
 });
 afterAll(async () => {
   await e2e?.close();
@@ -21,17 +31,17 @@ afterAll(async () => {
 
 type Outcome = { namespace: string; id: string; token?: string } | string;
 
-async function finishInModal(id: string, form: 'promise' | 'callback'): Promise<Outcome> {
+async function finishInModal(id: string, form: 'promise' | 'callback', tenant: { namespace: string; secret: string } = HOST_TENANT): Promise<Outcome> {
   const { page } = await e2e.newPage();
   await page.goto(e2e.hostUrl);
   await page.waitForFunction(() => typeof (window as unknown as { OTPGateway?: unknown }).OTPGateway === 'function');
-  await e2e.create(id, { to: 'modal@example.com' });
+  await e2e.create(id, { to: 'modal@example.com' }, tenant);
   await page.evaluate(({ ns, otpId, how }) => {
     type Open = (ns: string, id: string, f?: (ns: string, id: string, token?: string) => void, c?: () => void) => Promise<Outcome>;
     const w = window as unknown as { OTPGateway: Open; outcome?: Outcome };
     if (how === 'promise') w.OTPGateway(ns, otpId).then((r) => (w.outcome = r), () => (w.outcome = 'rejected'));
     else w.OTPGateway(ns, otpId, (n, i, token) => (w.outcome = { namespace: n, id: i, token }), () => (w.outcome = 'cancelled'));
-  }, { ns: HOST_TENANT.namespace, otpId: id, how: form });
+  }, { ns: tenant.namespace, otpId: id, how: form });
   const frame = page.frameLocator('iframe.otpgw-frame');
   await frame.locator('#otp').fill(e2e.codeFor(id));
   await frame.locator('button[type=submit]').first().click();
@@ -54,5 +64,10 @@ describe('the otp.js modal with signed result tokens', () => {
 
   it('calls onFinish(namespace, id, token)', async () => {
     await checkToken(await finishInModal('modal-token-2', 'callback'), 'modal-token-2');
+  });
+
+  it('finishes without a token for a namespace without allowed_origins (its page posts to any framing origin)', async () => {
+    const outcome = await finishInModal('modal-token-3', 'callback', OPEN_TENANT);
+    expect(outcome).toEqual({ namespace: OPEN_TENANT.namespace, id: 'modal-token-3' });
   });
 });

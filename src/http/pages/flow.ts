@@ -141,7 +141,10 @@ export class PageFlow {
     if (target && token) return this.sendBack(p, target, { token });
     const tr = await this.translator(p);
     const channel = this.service.channelFor(otp.provider);
-    this.show(p, 200, 'message.njk', messagePageModel(p.ctx, tr, 'verified', { labels: channel && labelsIn(tr, channel), token }));
+    // The modal gets the token only from a namespace that lists its host origins: without the list the
+    // page posts to whatever origin framed it (Go-compatible), and a token must not go to just anyone.
+    const posted = (this.settings.namespaces.get(p.ctx.namespace) ?? []).length > 0 ? token : undefined;
+    this.show(p, 200, 'message.njk', messagePageModel(p.ctx, tr, 'verified', { labels: channel && labelsIn(tr, channel), token: posted }));
   }
 
   /** The redirect flow's Cancel: delete the OTP and send the browser back with `error=access_denied`. */
