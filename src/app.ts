@@ -7,9 +7,11 @@ import { apiRoutes, type ApiDeps } from './http/api/routes';
 import type { ApiStep } from './http/api/types';
 import type { PageSettings } from './http/pages/flow';
 import { createWebApp } from './http/web';
+import { runAnswering } from './events/after-answer';
 import { requestIdOf, runWithRequestId } from './log/request-context';
 import type { Logger } from './log/logger';
 import { NO_METRICS, type GatewayMetrics } from './metrics/metrics';
+import type { Jwks } from './signing/result-token';
 
 /** What the HTTP app is built from; see gateway.ts for how these are made from config. */
 export interface AppDeps extends ApiDeps {
@@ -27,6 +29,8 @@ export interface AppDeps extends ApiDeps {
   metrics?: GatewayMetrics;
   /** Answers `GET /metrics` on the app's own port when `[metrics]` has no address of its own. */
   metricsEndpoint?: RequestListener;
+  /** The result tokens' public keys, served at `/.well-known/jwks.json` (`[signing]`). */
+  jwks?: Jwks;
 }
 
 /**
@@ -36,7 +40,7 @@ export interface AppDeps extends ApiDeps {
  *
  *   /api/…    the API pipeline: match → auth → guards → body → input → handler → envelope
  *   /metrics  the Prometheus endpoint, when served on this port
- *   anything  the web app (Express): /static, then the pages and their 404
+ *   anything  the web app (Express): /static, /.well-known/jwks.json, then the pages and their 404
  */
 export function createApp(deps: AppDeps): RequestListener {
   const metrics = deps.metrics ?? NO_METRICS;
@@ -60,18 +64,20 @@ export function createApp(deps: AppDeps): RequestListener {
     tenants: deps.tenants,
     trustedProxies: deps.trustedProxies ?? [],
     observe,
+    jwks: deps.jwks,
   });
   const metricsEndpoint = deps.metricsEndpoint;
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const id = requestIdOf(req);
-    runWithRequestId(id, () => {
+    // Event webhooks queued by this request start once its answer is written.
+    runAnswering(res, () => runWithRequestId(id, () => {
       const url = req.url ?? '/';
       // Case-sensitive, like the API routes: `/API/…` is not the API and gets the web surface's answer.
       if (url.startsWith('/api/') || url === '/api' || url.startsWith('/api?')) return api(req, res, id);
       res.setHeader('X-Request-Id', id);
       if (metricsEndpoint && url === '/metrics') return metricsEndpoint(req, res);
       web(req, res);
-    });
+    }));
   };
 }

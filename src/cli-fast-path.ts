@@ -16,9 +16,11 @@ Usage: otpgateway [--config FILE]...
 
   --config FILE   TOML config file; repeat to merge several (later wins).
                   Default: ./config.toml, or the embedded development defaults
-                  (memory store, log provider) when it does not exist.
+                  (memory store, the log and outbox providers, a throwaway
+                  signing key) when it does not exist.
   --new-config    Print a complete config with a fresh namespace secret and
                   app.secret_key, then exit: otpgateway --new-config > config.toml
+                  (on stderr: a fresh Ed25519 signing key and the [signing] lines)
   --log-format json|pretty
                   How log lines are written. Default: pretty when stdout is a
                   terminal, JSON otherwise (for log collectors).

@@ -11,6 +11,7 @@ import { createLogger, flushLogsThen, type Logger } from './log/logger';
 import { chooseLogFormat, parseLogFormat, type LogFormat } from './log/format';
 import { describeRuntime, runtimeInfo } from './runtime';
 import { newConfigText } from './config/new-config';
+import { newSigningKeyNote } from './signing/new-key-note';
 import { VERSION } from './version';
 import { errorMessage } from './errors';
 import { isSingleExecutable } from './assets';
@@ -135,7 +136,10 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(isClusterWorker() && isSingleExecutable() ? 3 : 2));
   if (args.help) return void console.log(HELP);
   if (args.version) return void console.log(versionText());
-  if (args.newConfig) return void process.stdout.write(newConfigText());
+  if (args.newConfig) {
+    process.stdout.write(newConfigText());
+    return void process.stderr.write(newSigningKeyNote());
+  }
 
   const loaded = loadConfig({ files: args.configs, env: process.env });
   const { config } = loaded;

@@ -10,6 +10,8 @@ import type { Logger } from './log/logger';
 import { metricsHandler } from './metrics/endpoint';
 import { createMetrics, NO_METRICS, type GatewayMetrics } from './metrics/metrics';
 import { createSealer } from './otp/crypto';
+import { resultSignerFrom } from './signing/from-config';
+import { createEventWebhooks, type EventWebhooks } from './events/webhooks';
 import type { SendGuard } from './otp/send';
 import { OtpService } from './otp/service';
 import { buildProviders, type ProviderRegistry } from './providers/registry';
@@ -39,6 +41,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** End the long polls of `GET /api/outbox?wait` now, so that a graceful stop does not wait up to 30 s for them. */
   releaseWaiters(): void;
+  /** The namespaces' event webhooks (`[auth.X] events_url`). */
+  events: EventWebhooks;
   /** Close the store and provider connections. */
   close(): Promise<void>;
 }
@@ -99,7 +103,7 @@ export function createOutbox(config: Config, logger: Logger): Outbox {
 }
 
 /** Wire config → providers → store → limits → service → app. Never listens (see cli.ts). */
-export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'>, logger: Logger): Promise<Gateway> {
+export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDirs'> & Partial<Pick<LoadedConfig, 'embedded'>>, logger: Logger): Promise<Gateway> {
   const { config } = loaded;
   // `[auth.NAME]` without a `namespace` key uses its table name (Go-compatible).
   const auth = Object.entries(config.auth).map(([name, t]) => ({ ...t, namespace: t.namespace || name }));
@@ -126,6 +130,12 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
         countryOf: countryLabelOf(channels),
       })
     : NO_METRICS;
+  const signer = await resultSignerFrom(config, { embedded: loaded.embedded === true, logger });
+  const events = createEventWebhooks({
+    targets: new Map(auth.filter((t) => t.events_url !== '').map((t) => [t.namespace, { url: t.events_url, secret: t.events_secret }] as const)),
+    logger,
+    onDropped: (namespace, reason) => metrics.eventDropped(namespace, reason),
+  });
   const store = await createStore(config, logger, metrics);
   const sealer = createSealer(config.app.secret_key);
   const limits = createRateLimits(config.rate_limit, {
@@ -155,7 +165,8 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     logger,
     sendPolicy,
     sendGuards: [limits.perAddress].filter((g): g is SendGuard => g !== undefined),
-    listeners: [metrics.onOtpEvent],
+    listeners: [metrics.onOtpEvent, events.listener],
+    tokens: signer,
     settings: {
       rootUrl: config.app.root_url,
       ttlSeconds: config.app.otp_ttl,
@@ -163,6 +174,7 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       maxGenerate: config.app.otp_max_generate,
       maxExtraBytes: config.app.max_extra_bytes,
       publishEvents: config.store.backend === 'redis' && config.store.redis.publish_key !== '',
+      redirectUris: new Map(auth.map((t) => [t.namespace, t.redirect_uris] as const)),
     },
   });
   const app = createApp({
@@ -178,11 +190,14 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
       faviconUrl: config.app.favicon_url,
       namespaces: new Map(auth.map((t) => [t.namespace, t.allowed_origins] as const)),
       languages,
+      returns: signer?.returns,
+      redirectOrigins: new Map(auth.map((t) => [t.namespace, [...new Set(t.redirect_uris.map((u) => new URL(u).origin))]] as const)),
     },
     ...guardSteps(limits),
     trustedProxies: config.app.trusted_proxies,
     metrics,
     metricsEndpoint: metricsOnAppPort(config, metrics),
+    jwks: signer?.jwks,
   });
   return {
     app,
@@ -191,7 +206,9 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
     providers,
     metrics,
     releaseWaiters: () => outbox.release(),
+    events,
     async close() {
+      events.close();
       await Promise.allSettled([store.close(), providers.close(), outboxEnabled ? outbox.close() : undefined]);
     },
   };

@@ -3,8 +3,9 @@
  * No build step, no dependencies. Include it with
  *   <script id="otpgateway-script" src="https://gw.example/static/otp.js"></script>
  * and call OTPGateway(namespace, id, onFinish, onCancel).
- * The finish callback proves nothing by itself: the host backend must confirm
- * with POST /api/otp/<id>/status before trusting the result.
+ * The finish callback proves nothing by itself: the host backend must check the
+ * result token it receives (onFinish(namespace, id, token), when the gateway has
+ * [signing] keys) or confirm with POST /api/otp/<id>/status before trusting the result.
  */
 (function () {
   'use strict';
@@ -84,6 +85,7 @@
     var previousOverflow = document.documentElement.style.overflow;
     var ended = false;
     var verified = false;
+    var token;
 
     var backdrop = el('div', { class: 'otpgw-backdrop' });
     var dialog = el('div', { class: 'otpgw-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-label': labels.title, tabindex: '-1', dir: labels.dir });
@@ -120,7 +122,7 @@
     function finish() {
       if (ended) return;
       teardown();
-      if (typeof onFinish === 'function') onFinish(namespace, id);
+      if (typeof onFinish === 'function') onFinish(namespace, id, token);
     }
     function onMessage(e) {
       // Only the gateway's own page in this modal's iframe may finish or cancel it.
@@ -130,7 +132,7 @@
       if (d.type === 'otpgateway:cancel') cancel();
       // The gateway page is shown (not refused by frame-ancestors): let the user type into it.
       else if (d.type === 'otpgateway:ready') { if (dialog.contains(document.activeElement)) frame.focus(); }
-      else if (d.type === 'otpgateway:verified') showVerified();
+      else if (d.type === 'otpgateway:verified') showVerified(typeof d.token === 'string' ? d.token : undefined);
       else if (d.type === 'otpgateway:height') fit(d.height);
     }
     // The page's own height: no empty space below it on a phone (otp.css caps it at the viewport; the page scrolls beyond).
@@ -139,9 +141,10 @@
       frame.style.height = Math.ceil(height) + 'px';
     }
     // The page shows its Verified state: let the user see it for a moment, then close and finish.
-    function showVerified() {
+    function showVerified(resultToken) {
       if (verified) return;
       verified = true;
+      token = resultToken;
       dialog.className += ' otpgw-verified';
       setTimeout(finish, VERIFIED_MS);
     }
@@ -175,7 +178,9 @@
 
   /**
    * OTPGateway(namespace, id, onFinish, onCancel, options) → {close()}.
-   * Without callbacks: a Promise that resolves {namespace, id} on finish and
+   * onFinish(namespace, id, token): `token` is the signed result token when the gateway has
+   * [signing] keys (check it on your backend), else undefined.
+   * Without callbacks: a Promise that resolves {namespace, id, token} on finish and
    * rejects on cancel; the promise also has close(). close() is a cancel.
    * options.lang: the language of the modal's own labels (default: the page's <html lang>);
    * OTPGateway(namespace, id, options) is the promise form with options.
@@ -189,7 +194,7 @@
       var handle;
       var promise = new Promise(function (resolve, reject) {
         handle = open(namespace, id,
-          function () { resolve({ namespace: namespace, id: id }); },
+          function (ns, otpId, token) { resolve({ namespace: namespace, id: id, token: token }); },
           function () { reject(new Error('The user closed the verification.')); }, options);
       });
       promise.close = handle.close;

@@ -11,11 +11,12 @@
   var id = body.getAttribute('data-id');
   var framed = window.parent && window.parent !== window;
 
-  function tellHost(type, height) {
+  function tellHost(type, height, token) {
     // Only popup pages opened by otp.js carry a target; "" means the host is not allowed.
     if (!framed || !target) return;
     var message = { type: type, namespace: namespace, id: id };
     if (height !== undefined) message.height = height;
+    if (token) message.token = token;
     window.parent.postMessage(message, target);
   }
 
@@ -36,8 +37,11 @@
     else window.addEventListener('focus', function once() { window.removeEventListener('focus', once); autofocus.focus(); });
   }
 
-  // Verified: the host page's OTPGateway finishes on this message; any other page says it is ready for input.
-  tellHost(document.querySelector('[data-finish]') ? 'otpgateway:verified' : 'otpgateway:ready');
+  // Verified: the host page's OTPGateway finishes on this message (with the signed result token, when the
+  // gateway signs); any other page says it is ready for input.
+  var finished = document.querySelector('[data-finish]');
+  if (finished) tellHost('otpgateway:verified', undefined, finished.getAttribute('data-token') || undefined);
+  else tellHost('otpgateway:ready');
 
   // Escape inside the iframe: the host page cannot see the key, so ask it to cancel.
   document.addEventListener('keydown', function (e) {
@@ -67,8 +71,11 @@
 
   var poll = document.querySelector('[data-poll]');
   var pageUrl = poll ? poll.getAttribute('data-page') : null;
+  // The redirect flow: ask the gateway where to go (back to the host with the token or error=expired).
+  var back = document.querySelector('form[data-return]');
   function reload() {
-    if (pageUrl) window.location.replace(pageUrl);
+    if (back) back.submit();
+    else if (pageUrl) window.location.replace(pageUrl);
   }
 
   // Countdown to expiry, in the page's language: the server gives the sentences ("Expires in {time}").

@@ -5,14 +5,17 @@
  *   1. its backend creates the OTP with the gateway API (Basic auth: namespace + secret);
  *   2. its page opens the modal with otp.js (OTPGateway(namespace, id, onFinish, onCancel));
  *   3. on finish its backend confirms with POST /api/otp/<id>/status before trusting anything.
+ * And, without any JavaScript, "Sign in" with the redirect flow and a signed result token (redirect-flow.js).
  *
  * Run:  node examples/host-app/server.js      (with a gateway on http://localhost:9000, e.g. `npm start`)
- * Env:  OTPGW_URL, OTPGW_NAMESPACE, OTPGW_SECRET, OTPGW_PROVIDER, HOST, PORT
+ * Env:  OTPGW_URL, OTPGW_NAMESPACE, OTPGW_SECRET, OTPGW_PROVIDER, HOST, PORT,
+ *       OTPGW_CALLBACK_URL (the redirect flow's redirect_uri; default http://HOST:PORT/callback)
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const express = require('express');
+const { mountRedirectFlow } = require('./redirect-flow');
 
 const config = {
   gateway: (process.env.OTPGW_URL || 'http://localhost:9000').replace(/\/+$/, ''),
@@ -22,6 +25,7 @@ const config = {
   host: process.env.HOST || '127.0.0.1',
   port: Number(process.env.PORT || 8000),
 };
+config.callbackUrl = process.env.OTPGW_CALLBACK_URL || `http://${config.host}:${config.port}/callback`;
 
 /** Call the gateway API as this application's namespace. */
 async function gateway(method, apiPath, fields) {
@@ -81,6 +85,8 @@ app.post('/verify/finish', async (req, res) => {
     res.status(502).json({ verified: false, error: `The OTP gateway did not answer: ${err.message}` });
   }
 });
+
+mountRedirectFlow(app, config, gateway);
 
 const server = app.listen(config.port, config.host, () => {
   const { port } = server.address();

@@ -1,6 +1,6 @@
 import { OTPGatewayError } from './errors';
 import { call, type Endpoint } from './transport';
-import type { CreateOptions, CreatedOtp, OTPGatewayClientOptions, Otp, VerifyOptions } from './types';
+import type { CreateOptions, CreatedOtp, OTPGatewayClientOptions, Otp, VerifiedOtp, VerifyOptions } from './types';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -36,14 +36,14 @@ export class OTPGatewayClient {
     return asOtp(await call(this.#endpoint, { method: 'PUT', path, body: { ...options } }), path) as CreatedOtp;
   }
 
-  /** Check the code the user typed: resolves with the closed OTP; a wrong code rejects with 400, no attempts left with 429. */
-  async verify(id: string, code: string, options: VerifyOptions = {}): Promise<Otp> {
+  /** Check the code the user typed: resolves with the closed OTP (and its result `token` under [signing]); a wrong code rejects with 400, no attempts left with 429. */
+  async verify(id: string, code: string, options: VerifyOptions = {}): Promise<VerifiedOtp> {
     const path = otpPath(id);
     return asOtp(await call(this.#endpoint, { method: 'POST', path, body: { otp: code, ...options } }), path);
   }
 
-  /** Has the user finished (e.g. in the built-in pages)? Resolves with the OTP when closed; rejects 400 `OTP not verified.` when not. */
-  async status(id: string): Promise<Otp> {
+  /** Has the user finished (e.g. in the built-in pages)? Resolves with the OTP when closed (and a fresh result `token` under [signing]); rejects 400 `OTP not verified.` when not. */
+  async status(id: string): Promise<VerifiedOtp> {
     const path = `${otpPath(id)}/status`;
     return asOtp(await call(this.#endpoint, { method: 'POST', path }), path);
   }

@@ -6,7 +6,7 @@
  */
 
 /** The OTP object and the answer to a create, as the gateway's core defines them (one definition for server and client). */
-export type { CreatedOtp, Otp } from '../otp/types';
+export type { CreatedOtp, Otp, VerifiedOtp } from '../otp/types';
 
 /** Fields of `PUT /api/otp[/:id]`; only `provider` is required. */
 export interface CreateOptions {
@@ -24,6 +24,12 @@ export interface CreateOptions {
   max_generate?: number;
   /** Any JSON value, returned with the OTP and passed to templates and webhooks. */
   extra?: unknown;
+  /** The redirect flow: one of the namespace's `redirect_uris`, byte for byte. */
+  redirect_uri?: string;
+  /** The redirect flow: returned unchanged as `state` (at most 512 characters). */
+  state?: string;
+  /** Echoed as the result token's `nonce` (at most 128 characters). */
+  nonce?: string;
 }
 
 /** Options of `verify`. */

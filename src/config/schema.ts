@@ -5,6 +5,7 @@ import { invalidProxyEntries } from '../security/trusted-proxies';
 import { metricsSchema } from '../metrics/config';
 import { countryList } from '../security/sms-pumping/countries';
 import { routeSchema } from '../routing/config';
+import { signingSchema } from '../signing/config';
 import { readFileSync } from 'node:fs';
 import { parseHostPort, parseRedisUrl } from '../store/redis-url';
 import { bool, duration, int, languageTag, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
@@ -131,7 +132,21 @@ const authSchema = tablesOf(
     default_language: languageTag('', { optional: true }),
     // Absent: the app's list; present (even []): this namespace's own.
     sms_countries: countryList().optional(),
-  }),
+    // The redirect flow (results.md): where the gateway may send the browser back to, compared byte for byte.
+    redirect_uris: textList([]),
+    // Event webhooks (results.md): where this namespace's OTP events are POSTed, and the secret that signs them.
+    events_url: url('', { optional: true }),
+    events_secret: text(''),
+  }).superRefine((t, ctx) => {
+    const uris = Array.isArray(t.redirect_uris) ? (t.redirect_uris as unknown[]) : [];
+    uris.forEach((uri, i) => {
+      const problem = typeof uri === 'string' ? redirectUriProblem(uri) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['redirect_uris', i], message: problem });
+    });
+    if (typeof t.events_url === 'string' && t.events_url !== '' && typeof t.events_secret === 'string' && t.events_secret.length < 16) {
+      ctx.addIssue({ code: 'custom', path: ['events_secret'], message: 'expected a secret of 16+ characters to sign the events sent to events_url' });
+    }
+  }, ALWAYS),
 );
 
 const providerTables = Object.fromEntries(
@@ -149,6 +164,7 @@ export const configSchema = z
     routes: tablesOf(routeSchema),
     rate_limit: rateLimitSchema,
     metrics: metricsSchema,
+    signing: signingSchema,
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, string>();
@@ -181,6 +197,18 @@ export type Config = z.output<typeof configSchema>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { status?: unknown }).status !== 'aborted';
+}
+
+/** Why a redirect_uri cannot be used (not an absolute http(s) URL, or with a #fragment); undefined when it can. */
+function redirectUriProblem(uri: string): string | undefined {
+  try {
+    const u = new URL(uri);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return `expected an http(s) URL, got ${JSON.stringify(uri)}`;
+    if (uri.includes('#')) return `expected no #fragment (the gateway appends token and state to the query), got ${JSON.stringify(uri)}`;
+    return undefined;
+  } catch {
+    return `expected an absolute http(s) URL, got ${JSON.stringify(uri)}`;
+  }
 }
 
 /** Why a PEM certificate file cannot be used (unreadable, or no certificate in it); undefined when it can. */

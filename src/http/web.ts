@@ -1,6 +1,8 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../log/logger';
 import type { OtpService } from '../otp/service';
+import type { Jwks } from '../signing/result-token';
+import { jwksRoute } from './jwks';
 import { pageHeaders } from '../security/headers';
 import type { PageSettings } from './pages/flow';
 import type { Outbox } from '../outbox/outbox';
@@ -26,6 +28,8 @@ export interface WebDeps {
   tenants: readonly Tenant[];
   /** Told of every answer: a fixed route label (`page`, `static`), the status and the seconds it took. */
   observe?: (route: string, status: number, seconds: number) => void;
+  /** The result tokens' public keys (`[signing]`); absent: no JWKS route. */
+  jwks?: Jwks;
 }
 
 /**
@@ -44,6 +48,7 @@ export function createWebApp(deps: WebDeps): Express {
   const branding = { render, rootUrl: deps.pages.rootUrl, faviconUrl: deps.pages.faviconUrl, logoUrl: deps.pages.logoUrl };
   app.get('/', pageHeaders, homePage(branding));
   if (deps.outbox) app.get('/outbox/:ns', pageHeaders, outboxPage({ ...branding, outbox: deps.outbox, tenants: deps.tenants }));
+  if (deps.jwks) app.get('/.well-known/jwks.json', jwksRoute(deps.jwks));
   app.use(pageHeaders, pageRoutes({ service: deps.service, logger: deps.logger, settings: deps.pages, guards: deps.pageGuards }));
   return app;
 }

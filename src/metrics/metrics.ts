@@ -26,6 +26,8 @@ export interface GatewayMetrics {
   storeError(): void;
   /** One HTTP request: a fixed route label, its status code and duration. */
   httpRequest(route: string, status: number, seconds: number): void;
+  /** An event webhook given up (`reason`: failed, queue_full). */
+  eventDropped(namespace: string, reason: string): void;
 }
 
 /** Metrics turned off: every method is a no-op. */
@@ -35,6 +37,7 @@ export const NO_METRICS: GatewayMetrics = {
   rateLimited: () => undefined,
   storeError: () => undefined,
   httpRequest: () => undefined,
+  eventDropped: () => undefined,
 };
 
 /** The label values a gateway may record; anything else becomes `_unknown`. */
@@ -59,6 +62,7 @@ const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 // `range`, `namespace`, `country`: the SMS pumping budgets (security/sms-pumping/budgets.ts).
 const LIMITS = ['page', 'api', 'send', 'range', 'namespace', 'country'];
 const STATUS_CLASS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+const DROP_REASONS = ['failed', 'queue_full'];
 
 /** A label function: the value when it is in `allowed`, else `_unknown`. */
 function bounded(allowed: readonly string[]): (value: string) => string {
@@ -89,6 +93,7 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const limit = bounded(LIMITS);
   const country = bounded(COUNTRY_LABELS);
   const countryOf = (otp: Otp): string => country(labels.countryOf?.(otp) ?? NO_COUNTRY);
+  const dropReason = bounded(DROP_REASONS);
   const counter = (name: string, help: string, labelNames: string[]): ((...values: string[]) => Counter.Internal) => {
     const c = new Counter({ name, help, labelNames, registers: [registry] });
     return cached((...v) => c.labels(...v));
@@ -107,6 +112,7 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const wrong = counter('otpgateway_wrong_codes_total', 'Verification attempts with a wrong code.', byProvider);
   const locked = counter('otpgateway_locked_total', 'Requests refused because the OTP is out of attempts or sends.', byProvider);
   const limited = counter('otpgateway_rate_limited_total', 'Requests refused by a rate limit.', ['namespace', 'limit']);
+  const dropped = counter('otpgateway_events_dropped_total', 'Event webhooks given up: retries ran out (failed) or the queue was full (queue_full).', ['namespace', 'reason']);
   const storeErrors = new Counter({ name: 'otpgateway_store_errors_total', help: 'Store commands that failed (connection, timeout).', registers: [registry] });
   const delivery = histogram('otpgateway_delivery_duration_seconds', 'Time a provider took to accept a message.', ['provider', 'outcome'], DELIVERY_BUCKETS);
   const deliveries = counter('otpgateway_deliveries_total', 'Deliveries tried per provider (each member a route tried counts), by result: ok, failed, or skipped (its circuit breaker was open, not called).', ['provider', 'result']);
@@ -161,5 +167,6 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
     rateLimited: (l, namespace) => limited(ns(namespace), limit(l)).inc(),
     storeError: () => storeErrors.inc(),
     httpRequest: (r, status, seconds) => http(route(r), STATUS_CLASS[Math.floor(status / 100) - 1] ?? 'other').observe(seconds),
+    eventDropped: (namespace, reason) => dropped(ns(namespace), dropReason(reason)).inc(),
   };
 }

@@ -5,7 +5,8 @@ import type { Channel, Channels } from './channels';
 import { randomDigits, randomId, type Sealer } from './crypto';
 import { createSender, type SendGuard } from './send';
 import type { OtpEvent, OtpEventListener } from './events';
-import type { CreatedOtp, CreateRequest, Otp, OtpMeta, PageOtp } from './types';
+import type { RedirectTarget, ResultTokens } from './results';
+import type { CreatedOtp, CreateRequest, Otp, OtpMeta, PageOtp, VerifiedOtp } from './types';
 import { parseMeta, toView } from './view';
 
 /** Defaults from `[app]` that the lifecycle needs. */
@@ -18,6 +19,8 @@ export interface OtpSettings {
   publishEvents: boolean;
   /** Longest `extra` accepted, in bytes of its JSON text (`app.max_extra_bytes`); absent: no cap. */
   maxExtraBytes?: number;
+  /** Each namespace's `redirect_uris` (the redirect flow); absent or empty: none. */
+  redirectUris?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Everything the lifecycle depends on. */
@@ -36,6 +39,8 @@ export interface OtpServiceDeps {
   sendPolicy?: SendGuard;
   /** Told of everything that happens to OTPs (metrics, event webhooks). */
   listeners?: readonly OtpEventListener[];
+  /** Signs result tokens (`[signing]`); absent: no tokens, and no redirect flow or nonce. */
+  tokens?: ResultTokens;
 }
 
 /**
@@ -59,6 +64,7 @@ export class OtpService {
     const channel = this.channel(request.provider);
     const to = request.to ? this.normaliseAddress(channel, request.to) : '';
     const extra = this.extraText(request.extra);
+    this.checkResultFields(namespace, request.meta ?? {});
     const key = { namespace, id: id ?? randomId() };
     const code = request.otp ?? randomDigits(channel.otpLength);
     if (to) await this.admit(namespace, channel, to);
@@ -96,7 +102,7 @@ export class OtpService {
   }
 
   /** Verify a code typed by the user; each call spends one attempt. */
-  async verify(key: OtpKey, code: string, options: { skipDelete: boolean }): Promise<Otp> {
+  async verify(key: OtpKey, code: string, options: { skipDelete: boolean }): Promise<VerifiedOtp> {
     const result = await this.deps.store.verify(key, this.deps.sealer.codeDigest(key.namespace, key.id, code), options);
     if (result.kind === 'not_found') throw otpNotFound();
     const view = this.view(result.otp);
@@ -111,12 +117,24 @@ export class OtpService {
     }
     this.emit({ type: 'otp.verified', otp: view });
     if (this.deps.settings.publishEvents) await this.publish('close', key, null);
-    return view;
+    return this.withToken(view, result.otp.meta);
   }
 
-  /** The OTP when the user finished verifying; 400 otherwise. */
-  async status(key: OtpKey): Promise<Otp> {
-    return this.closedView(await this.deps.store.get(key));
+  /** The OTP when the user finished verifying (with a fresh result token under `[signing]`); 400 otherwise. */
+  async status(key: OtpKey): Promise<VerifiedOtp> {
+    const otp = await this.deps.store.get(key);
+    return this.withToken(this.closedView(otp), otp?.meta ?? '');
+  }
+
+  /** Where the redirect flow of this OTP returns the browser; `found` false when the OTP does not exist (any more). */
+  async redirectOf(key: OtpKey): Promise<{ found: boolean; target?: RedirectTarget }> {
+    const otp = await this.deps.store.get(key);
+    return otp ? { found: true, target: parseMeta(otp.meta).redirect } : { found: false };
+  }
+
+  /** True when this namespace lists `uri` among its `redirect_uris`, byte for byte. */
+  allowsRedirect(namespace: string, uri: string): boolean {
+    return (this.deps.settings.redirectUris?.get(namespace) ?? []).includes(uri);
   }
 
   /** Like status, and deletes a closed record (one-shot confirmation). */
@@ -142,7 +160,8 @@ export class OtpService {
     const otp = await this.deps.store.get(key);
     if (!otp) return null;
     const code = this.deps.sealer.open(otp.code);
-    return { otp: this.view(otp), codeLength: code.length, numeric: /^\d+$/.test(code), lang: parseMeta(otp.meta).lang };
+    const meta = parseMeta(otp.meta);
+    return { otp: this.view(otp), codeLength: code.length, numeric: /^\d+$/.test(code), lang: meta.lang, redirect: meta.redirect };
   }
 
   /** The OTP's own language (OtpMeta.lang), or undefined when it has none or does not exist. */
@@ -212,6 +231,24 @@ export class OtpService {
       });
     }
     return text;
+  }
+
+  /** The redirect flow and `nonce` need a signer; `redirect_uri` must be one the namespace lists (never an open redirect). */
+  private checkResultFields(namespace: string, meta: OtpMeta): void {
+    if (!meta.redirect && meta.nonce === undefined) return;
+    const field = meta.redirect ? 'redirect_uri' : 'nonce';
+    if (!this.deps.tokens) throw invalidField(field, `\`${field}\` needs signed result tokens, and this gateway has no [signing] keys.`);
+    if (meta.redirect && !this.allowsRedirect(namespace, meta.redirect.uri)) {
+      throw invalidField('redirect_uri', 'Invalid `redirect_uri`: it must equal, byte for byte, one of this namespace\'s redirect_uris ([auth.*] redirect_uris in the config).');
+    }
+  }
+
+  /** The OTP plus a result token when it is verified and the gateway signs. */
+  private async withToken(otp: Otp, metaText: string): Promise<VerifiedOtp> {
+    const { tokens } = this.deps;
+    if (!tokens || !otp.closed) return otp;
+    const channel = this.deps.channels.get(otp.provider)?.labels.channelName ?? otp.provider;
+    return { ...otp, token: await tokens.issue(otp, { channel, nonce: parseMeta(metaText).nonce }) };
   }
 
   private normaliseAddress(channel: Channel, to: string): string {

@@ -31,6 +31,12 @@ export interface Otp {
   delivered_via: string;
 }
 
+/** A verified OTP as verify and status answer it: plus a signed result token when the gateway has `[signing]` keys (results.md). */
+export interface VerifiedOtp extends Otp {
+  /** A compact JWS proving the verification (no code, `extra` or attempts in it); absent without `[signing]`. */
+  token?: string;
+}
+
 /** The answer to a create, and what a message carries: the OTP plus its code. */
 export interface CreatedOtp extends Otp {
   otp: string;
@@ -45,6 +51,10 @@ export interface CreatedOtp extends Otp {
 export interface OtpMeta {
   /** The language of the pages and messages of this OTP (a canonical tag, e.g. "pt-BR"), when the creator chose one. */
   lang?: string;
+  /** The creator's `nonce`, echoed in the result token. */
+  nonce?: string;
+  /** The redirect flow: where the browser goes back to, and the creator's `state`. */
+  redirect?: { uri: string; state?: string };
 }
 
 /** A create/regenerate request, already validated for shape by the HTTP layer. */
@@ -70,4 +80,6 @@ export interface PageOtp {
   numeric: boolean;
   /** The OTP's own language (OtpMeta.lang), when its creator chose one. */
   lang?: string;
+  /** The redirect flow's target (OtpMeta.redirect), when its creator asked for it. */
+  redirect?: { uri: string; state?: string };
 }

@@ -34,7 +34,14 @@ export function pageUrl(rootUrl: string, namespace: string, id: string): string 
 export function parseMeta(text: string): OtpMeta {
   const value = parseExtra(text);
   const meta: OtpMeta = {};
-  if (value && typeof value === 'object' && typeof (value as { lang?: unknown }).lang === 'string') meta.lang = (value as { lang: string }).lang;
+  if (!value || typeof value !== 'object') return meta;
+  const { lang, nonce, redirect } = value as Record<string, unknown>;
+  if (typeof lang === 'string') meta.lang = lang;
+  if (typeof nonce === 'string') meta.nonce = nonce;
+  if (redirect && typeof redirect === 'object' && typeof (redirect as { uri?: unknown }).uri === 'string') {
+    const { uri, state } = redirect as { uri: string; state?: unknown };
+    meta.redirect = typeof state === 'string' ? { uri, state } : { uri };
+  }
   return meta;
 }
 

@@ -131,17 +131,18 @@ describe('npm pack of the client and an install of it alone into an app', () => 
       'dist/client/client.d.ts', 'dist/client/client.js', 'dist/client/errors.d.ts', 'dist/client/errors.js',
       'dist/client/index.d.ts', 'dist/client/index.js', 'dist/client/transport.d.ts', 'dist/client/transport.js',
       'dist/client/types.d.ts', 'dist/client/types.js',
+      'dist/client/verify-token.d.ts', 'dist/client/verify-token.js',
       // The OTP wire types, from the core's src/otp/types.ts (a file that imports nothing).
       'dist/otp/types.d.ts',
       'package.json',
     ]);
   });
 
-  test('installs as one package with no dependencies', () => {
-    expect(installOutput).toMatch(/added 1 package/);
-    expect(readdirSync(path.join(app, 'node_modules')).filter((d) => !d.startsWith('.'))).toEqual([CLIENT.name]);
+  test('installs as one package with one dependency, jose (result tokens), which has none', () => {
+    expect(installOutput).toMatch(/added 2 packages/);
+    expect(readdirSync(path.join(app, 'node_modules')).filter((d) => !d.startsWith('.')).sort()).toEqual(['jose', CLIENT.name].sort());
     const manifest = JSON.parse(readFileSync(path.join(app, 'node_modules', CLIENT.name, 'package.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest.dependencies).toBeUndefined();
+    expect(Object.keys(manifest.dependencies as object)).toEqual(['jose']);
     expect(manifest.peerDependencies).toBeUndefined();
   });
 

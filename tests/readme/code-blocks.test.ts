@@ -26,6 +26,8 @@ const CHECKED_ELSEWHERE: { starts: string; by: string; how: string }[] = [
   { starts: 'cli.ts            argv/env', by: 'README.md', how: 'the Architecture diagram: a picture, not code' },
   { starts: 'npm run loadtest -- --url', by: 'tests/loadtest/loadtest.test.ts', how: 'runs the built load test with these flags (shorter, fewer users) against a test gateway, and against a double that refuses right codes' },
   { starts: 'otpgateway 0.1.0\nNode.js v', by: 'tests/cli/binary.test.ts', how: 'the executable\'s --version output, checked line by line' },
+  { starts: "const { verifyResultToken, ResultTokenError } = require('otpgateway-client');", by: 'packages/client/tests/verify-token.test.ts', how: 'verifyResultToken with these options against a real gateway, and each check a ResultTokenError names' },
+  { starts: "const crypto = require('node:crypto');\n\n/** True when the event is signed", by: 'tests/events/webhooks.test.ts', how: 'checks every event\'s X-OTPGateway-Signature the same way (HMAC of t.body, timing-safe, recent t)' },
 ];
 
 describe('the code blocks of the README', () => {

@@ -61,6 +61,9 @@ const MAX_ADDRESS = 1000;
 const MAX_DESCRIPTION = 2000;
 const MAX_TTL = 86400;
 const CODE = /^[\x21-\x7e]+$/;
+const MAX_REDIRECT_URI = 2000;
+const MAX_STATE = 512;
+const MAX_NONCE = 128;
 
 /** Parse the body of `PUT /api/otp[/:id]`. `isJson` says whether `extra` arrives as a value or as JSON text. */
 export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateRequest {
@@ -85,13 +88,26 @@ export function parseCreateBody(rawBody: unknown, isJson: boolean): CreateReques
   };
 }
 
-/** The OTP's own attributes (OtpMeta): `lang`, a language tag, canonicalised ("pt-br" → "pt-BR"). */
+/** The OTP's own attributes (OtpMeta): `lang`, a language tag, canonicalised ("pt-br" → "pt-BR"); the redirect flow's `redirect_uri`, `state`, `nonce`. */
 function parseMeta(body: Body): CreateRequest['meta'] {
+  const meta: NonNullable<CreateRequest['meta']> = parseResultFields(body);
   const lang = optionalText(body, 'lang', 64);
-  if (lang === undefined || lang === '') return {};
+  if (lang === undefined || lang === '') return meta;
   const tag = canonicalLanguageTag(lang);
   if (!tag) throw invalidField('lang', `Invalid \`lang\` value: ${JSON.stringify(lang)} is not a language tag; use one such as "de" or "pt-BR".`);
-  return { lang: tag };
+  return { ...meta, lang: tag };
+}
+
+/** `redirect_uri`, `state` and `nonce` (results.md); whether the namespace lists the redirect_uri is the core's check. */
+function parseResultFields(body: Body): NonNullable<CreateRequest['meta']> {
+  const uri = optionalText(body, 'redirect_uri', MAX_REDIRECT_URI) || undefined;
+  const state = optionalText(body, 'state', MAX_STATE) || undefined;
+  const nonce = optionalText(body, 'nonce', MAX_NONCE) || undefined;
+  if (state !== undefined && uri === undefined) throw invalidField('state', '`state` is returned by the redirect flow only: give `redirect_uri` too.');
+  return {
+    ...(nonce !== undefined ? { nonce } : {}),
+    ...(uri !== undefined ? { redirect: state !== undefined ? { uri, state } : { uri } } : {}),
+  };
 }
 
 function parseExtra(value: unknown, isJson: boolean): unknown {
@@ -158,6 +174,12 @@ export const CREATE_FIELDS: readonly FieldDoc[] = [
     json: {}, form: { type: 'string', contentMediaType: 'application/json' },
   },
   { name: 'lang', description: 'Language of the pages and messages of this OTP: a language tag such as "de" or "pt-BR" (README "Languages").', json: textField(64) },
+  {
+    name: 'redirect_uri', description: 'The redirect flow: where the page sends the browser back to when it ends; must equal one of the namespace\'s `redirect_uris` byte for byte. Needs `[signing]` keys.',
+    json: { type: 'string', format: 'uri', maxLength: MAX_REDIRECT_URI },
+  },
+  { name: 'state', description: 'The redirect flow: returned unchanged as the `state` query parameter.', json: textField(MAX_STATE) },
+  { name: 'nonce', description: 'Echoed as the `nonce` claim of the result token (replay protection). Needs `[signing]` keys.', json: textField(MAX_NONCE) },
 ];
 
 const BOOLEAN_FORM: JsonSchema = { type: 'string', enum: ['true', 'false', '1', '0'] };

@@ -66,14 +66,14 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     defineRoute({
       name: 'verify', method: 'POST', path: '/api/otp/:id', auth: 'namespace', body: 'fields',
       summary: 'Verify the code the user typed (one attempt).',
-      doc: { fields: VERIFY_FIELDS, data: ref('Otp'), errors: ['not_found', 'incorrect_otp', 'attempts_exceeded'] },
+      doc: { fields: VERIFY_FIELDS, data: ref('VerifiedOtp'), errors: ['not_found', 'incorrect_otp', 'attempts_exceeded'] },
       input: (r) => ({ key: keyOf(r), ...parseVerifyBody(r.body) }),
       handle: ({ key, otp, skipDelete }) => service.verify(key, otp, { skipDelete }),
     }),
     defineRoute({
       name: 'status', method: 'POST', path: '/api/otp/:id/status', auth: 'namespace', body: 'none',
-      summary: 'The OTP when the user has verified it, else 400 not_verified.',
-      doc: { data: ref('Otp'), errors: ['not_found', 'not_verified'] },
+      summary: 'The OTP when the user has verified it (with a fresh result token under [signing]), else 400 not_verified.',
+      doc: { data: ref('VerifiedOtp'), errors: ['not_found', 'not_verified'] },
       input: keyOf,
       handle: (key) => service.status(key),
     }),

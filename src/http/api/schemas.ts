@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../errors';
 import { ID_PATTERN, MAX_CODE_LENGTH } from '../../otp/ids';
-import type { CreatedOtp, Otp } from '../../otp/types';
+import type { CreatedOtp, Otp, VerifiedOtp } from '../../otp/types';
 import type { OutboxMessage } from '../../outbox/outbox';
 import type { JsonSchema } from './types';
 
@@ -48,6 +48,15 @@ const OUTBOX_MESSAGE_PROPERTIES = {
   at: { type: 'string', format: 'date-time', description: 'When the message was kept.' },
 } as const satisfies Record<keyof OutboxMessage, JsonSchema>;
 
+const VERIFIED_OTP_PROPERTIES = {
+  ...OTP_PROPERTIES,
+  token: {
+    type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+    description: 'The signed result token (a compact JWS, `typ` otpgateway-result+jwt), verifiable with GET /.well-known/jwks.json; ' +
+      'only when the gateway has [signing] keys and the OTP is verified.',
+  },
+} as const satisfies Record<keyof VerifiedOtp, JsonSchema>;
+
 function closedObject(properties: Record<string, JsonSchema>, description: string): JsonSchema {
   return { type: 'object', description, properties, required: Object.keys(properties), additionalProperties: false };
 }
@@ -57,6 +66,10 @@ export const COMPONENT_SCHEMAS = {
   Otp: closedObject(OTP_PROPERTIES, 'An OTP, without its code.'),
   CreatedOtp: closedObject(CREATED_OTP_PROPERTIES, 'An OTP with its code, as the create that made it answers.'),
   OutboxMessage: closedObject(OUTBOX_MESSAGE_PROPERTIES, 'A message the outbox provider kept instead of delivering it.'),
+  VerifiedOtp: {
+    ...closedObject(VERIFIED_OTP_PROPERTIES, 'An OTP, without its code, plus a signed result token once verified (with [signing] keys).'),
+    required: Object.keys(OTP_PROPERTIES),
+  },
   LockedData: closedObject(
     { ttl_seconds: count('Seconds until the record expires.'), attempts: count('Attempts made.'), max_attempts: count('Attempts allowed.') },
     'Why a record is locked (create or regenerate of a locked OTP).',

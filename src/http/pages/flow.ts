@@ -7,15 +7,18 @@ import type { Logger } from '../../log/logger';
 import type { ChannelLabels } from '../../otp/channels';
 import { isValidId } from '../../otp/ids';
 import type { OtpService } from '../../otp/service';
-import type { PageOtp } from '../../otp/types';
+import type { RedirectTarget } from '../../otp/results';
+import type { Otp, PageOtp, VerifiedOtp } from '../../otp/types';
+import type { ReturnTickets } from '../../signing/return-ticket';
 import type { OtpKey } from '../../store/store';
-import { basePath } from './forms';
+import { basePath, field } from './forms';
 import { labelsIn } from './labels';
 import {
   addressPageModel, codePageModel, messagePageModel, pagePath,
   type MessageKind, type PageBrand, type PageContext,
 } from './models';
 import { pagePolicy, postTarget, validOrigin } from './policy';
+import { redirectTargetOf, returnTicketFor, returnUrl, type RedirectOutcome } from './redirect';
 import { pageStateOf } from './states';
 import { createViewRenderer, type RenderView } from './views';
 
@@ -35,6 +38,10 @@ export interface PageSettings {
   namespaces: ReadonlyMap<string, readonly string[]>;
   /** `app.default_language` and the namespaces' `default_language` (English when absent). */
   languages?: LanguageDefaults;
+  /** The redirect flow's return tickets (`[signing]`); absent: pages carry none. */
+  returns?: ReturnTickets;
+  /** Each namespace's redirect_uris origins: its pages' forms may be answered with a redirect there (CSP form-action). */
+  redirectOrigins?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One page request: where it is, what it may do, how to answer. */
@@ -47,6 +54,10 @@ export interface Page {
   acceptLanguage: string;
   /** The OTP's own language, looked up once per request (when the flow found the record, from it). */
   otpLang?: Promise<string | undefined>;
+  /** The redirect flow's target, looked up once per request (undefined: not a redirect flow). */
+  redirect?: Promise<RedirectTarget | undefined>;
+  /** The return ticket the submitted form carried ("" when none). */
+  ticket: string;
 }
 
 /** A sentence of a page, written once the page's language and the channel's labels are known. */
@@ -91,31 +102,72 @@ export class PageFlow {
     const known = this.settings.namespaces.get(namespace);
     const origin = validOrigin(req.query.origin);
     const allowed = known ?? [];
-    this.policy(res, allowed);
+    this.policy(res, allowed, (known && this.settings.redirectOrigins?.get(namespace)) || []);
     return {
       ctx: { brand: this.brand, namespace, id, popup: req.query.view === 'popup', origin, target: postTarget(allowed, origin) ?? '' },
       key: known && isValidId(id) ? { namespace, id } : null,
       res,
       acceptLanguage: req.get('accept-language') ?? '',
+      // Only a form POST carries one; the query string never does (a redirect target is never taken from a URL).
+      ticket: req.method === 'POST' ? field(req.body, 'return').slice(0, 4096) : '',
     };
   }
 
   /** A page for a request that reached no OTP route (the surface's 404 and error pages). */
   bare(req: Request, res: Response): Page {
     this.policy(res, []);
-    return { ctx: { brand: this.brand, namespace: '', id: '', popup: false, origin: '', target: '' }, key: null, res, acceptLanguage: req.get('accept-language') ?? '' };
+    return { ctx: { brand: this.brand, namespace: '', id: '', popup: false, origin: '', target: '' }, key: null, res, acceptLanguage: req.get('accept-language') ?? '', ticket: '' };
   }
 
-  /** An end state on the message page. */
+  /** An end state on the message page; in the redirect flow, expired and locked send the browser back instead. */
   async message(p: Page, kind: MessageKind, status: number, options: { retryAfter?: number } = {}): Promise<void> {
+    if (kind === 'expired' || kind === 'locked') {
+      const target = await this.redirectTarget(p);
+      if (target) return this.sendBack(p, target, { error: kind });
+    }
     this.show(p, status, 'message.njk', messagePageModel(p.ctx, await this.translator(p), kind, options));
   }
 
-  /** The verified page (in the modal it tells the host page). */
-  async verified(p: Page, provider: string): Promise<void> {
+  /**
+   * The verified page: in the redirect flow, a 303 back with the result token;
+   * in the modal, the page tells the host page (with the token under `[signing]`).
+   * A token comes only from the verify of this request (`otp.token`): it goes to
+   * the browser that typed the right code, never to a GET of a verified page,
+   * which anyone with the OTP id may send (the token holds the unmasked address).
+   */
+  async verified(p: Page, otp: Otp | VerifiedOtp): Promise<void> {
+    const target = await this.redirectTarget(p);
+    const token = 'token' in otp ? otp.token : undefined;
+    if (target && token) return this.sendBack(p, target, { token });
     const tr = await this.translator(p);
-    const channel = this.service.channelFor(provider);
-    this.show(p, 200, 'message.njk', messagePageModel(p.ctx, tr, 'verified', { labels: channel && labelsIn(tr, channel) }));
+    const channel = this.service.channelFor(otp.provider);
+    // The modal gets the token only from a namespace that lists its host origins: without the list the
+    // page posts to whatever origin framed it (Go-compatible), and a token must not go to just anyone.
+    const posted = (this.settings.namespaces.get(p.ctx.namespace) ?? []).length > 0 ? token : undefined;
+    this.show(p, 200, 'message.njk', messagePageModel(p.ctx, tr, 'verified', { labels: channel && labelsIn(tr, channel), token: posted }));
+  }
+
+  /** The redirect flow's Cancel: delete the OTP and send the browser back with `error=access_denied`. */
+  async cancel(p: Page): Promise<void> {
+    const target = await this.redirectTarget(p);
+    if (!target || !p.key) return this.codePage(p, 400, { error: say('errors.unknown_action') });
+    await this.service.cancel(p.key).catch(() => undefined); // already gone: the user still gave up
+    return this.sendBack(p, target, { error: 'access_denied' });
+  }
+
+  /** Where this page's redirect flow returns the browser (redirect.ts), looked up once per request. */
+  private redirectTarget(p: Page): Promise<RedirectTarget | undefined> {
+    p.redirect ??= p.key ? redirectTargetOf(this.service, this.settings.returns, p.key, p.ticket) : Promise.resolve(undefined);
+    return p.redirect;
+  }
+
+  private sendBack(p: Page, target: RedirectTarget, outcome: RedirectOutcome): void {
+    p.res.redirect(303, returnUrl(target, outcome));
+  }
+
+  /** A return ticket for the forms of a redirect-flow page ("" outside that flow). */
+  private returnTicket(p: Page, found: PageOtp): Promise<string> {
+    return p.key ? returnTicketFor(this.settings.returns, p.key, found) : Promise.resolve('');
   }
 
   /** The code form, unless the record's state calls for another page. `wrongCode`: see `current`. */
@@ -131,6 +183,7 @@ export class PageFlow {
       notice: state.notice?.(tr, labels),
       codeLength: found.codeLength,
       numeric: found.numeric,
+      returnTicket: await this.returnTicket(p, found),
     }));
   }
 
@@ -140,7 +193,11 @@ export class PageFlow {
     if (!found) return;
     const tr = await this.translator(p);
     const channel = this.service.channelFor(found.otp.provider);
-    this.show(p, status, 'address.njk', addressPageModel(p.ctx, tr, found.otp, channel, { error: state.error?.(tr, labelsIn(tr, channel)), value: state.value }));
+    this.show(p, status, 'address.njk', addressPageModel(p.ctx, tr, found.otp, channel, {
+      error: state.error?.(tr, labelsIn(tr, channel)),
+      value: state.value,
+      returnTicket: await this.returnTicket(p, found),
+    }));
   }
 
   /** Back to the code page after the address form (keeping the popup parameters). */
@@ -181,8 +238,9 @@ export class PageFlow {
   private async current(p: Page, form: PageForm, wrongCode = false): Promise<PageOtp | null> {
     const found = p.key ? await this.service.findForPage(p.key) : null;
     p.otpLang = Promise.resolve(found?.lang);
+    if (found) p.redirect = Promise.resolve(found.redirect);
     if (!found) await this.message(p, 'expired', 404);
-    else if (found.otp.closed && !wrongCode) await this.verified(p, found.otp.provider);
+    else if (found.otp.closed && !wrongCode) await this.verified(p, found.otp);
     else if (!found.otp.closed && found.otp.attempts >= found.otp.max_attempts) await this.message(p, 'locked', 429, { retryAfter: found.otp.ttl });
     else if ((form === 'address') !== (found.otp.to === '')) p.res.redirect(302, pagePath(p.ctx, form === 'address' ? '' : '/address'));
     else return found;

@@ -59,6 +59,8 @@ export interface CodePageState {
   prefill?: string;
   codeLength: number;
   numeric: boolean;
+  /** The redirect flow's signed return ticket for the forms ("" outside that flow). */
+  returnTicket?: string;
 }
 
 /** Model of views/otp.njk. */
@@ -93,11 +95,17 @@ export function codePageModel(ctx: PageContext, tr: Translator, otp: Otp, channe
     prefill: state.prefill ?? '',
     error: state.error ?? '',
     notice: state.notice ?? '',
+    ...redirectFlowModel(ctx, tr, state.returnTicket),
   };
 }
 
+/** What views/redirect-*.njk show: the return ticket of the forms and the Cancel link, only in the redirect flow. */
+function redirectFlowModel(ctx: PageContext, tr: Translator, ticket: string | undefined): object {
+  return { returnTicket: ticket ?? '', cancelText: tr.t('code.cancel'), cancelAction: pagePath(ctx) };
+}
+
 /** Model of views/address.njk. */
-export function addressPageModel(ctx: PageContext, tr: Translator, otp: Otp, channel: Channel | undefined, state: { error?: string; value?: string }): object {
+export function addressPageModel(ctx: PageContext, tr: Translator, otp: Otp, channel: Channel | undefined, state: { error?: string; value?: string; returnTicket?: string }): object {
   const l = labelsIn(tr, channel);
   const heading = tr.t('page.heading', { channel: l.channelName });
   return {
@@ -112,6 +120,7 @@ export function addressPageModel(ctx: PageContext, tr: Translator, otp: Otp, cha
     error: state.error ?? '',
     continueText: tr.t('address.continue'),
     noteText: tr.t('address.note'),
+    ...redirectFlowModel(ctx, tr, state.returnTicket),
   };
 }
 
@@ -132,7 +141,7 @@ export function messagePageModel(
   ctx: PageContext,
   tr: Translator,
   kind: MessageKind,
-  options: { retryAfter?: number; labels?: ChannelLabels } = {},
+  options: { retryAfter?: number; labels?: ChannelLabels; token?: string } = {},
 ): object {
   const heading = tr.t(`message.${kind}_heading`);
   let text = tr.t(`message.${kind}_text`);
@@ -148,6 +157,8 @@ export function messagePageModel(
     // The verified page tells the host page (through page.js) that the flow finished.
     finish: kind === 'verified' && ctx.target !== '',
     target: ctx.target,
+    // The result token page.js posts with the finish message (only in the modal, to the allowed host origin).
+    token: kind === 'verified' && ctx.popup && ctx.target !== '' ? options.token ?? '' : '',
   };
 }
 

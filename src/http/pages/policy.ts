@@ -21,7 +21,7 @@ export interface PagePolicySettings {
  * sets none (compat). Scripts and styles come only from this origin; no inline script.
  * Returns the function that sets the CSP for the allowed list of one page.
  */
-export function pagePolicy(settings: PagePolicySettings, logger?: Logger): (res: Response, allowed: readonly string[]) => void {
+export function pagePolicy(settings: PagePolicySettings, logger?: Logger): (res: Response, allowed: readonly string[], formOrigins?: readonly string[]) => void {
   const images = ["'self'", 'data:', ...new Set([settings.logoUrl, settings.faviconUrl].filter(Boolean).map((u) => new URL(u).origin))];
   const csp = (ancestors: string): string =>
     [
@@ -42,8 +42,19 @@ export function pagePolicy(settings: PagePolicySettings, logger?: Logger): (res:
     cache.set(origins, csp(good.length > 0 ? good.join(' ') : origins.length > 0 ? "'none'" : '*'));
   }
   const open = csp('*');
-  return (res, allowed) => {
-    res.setHeader('Content-Security-Policy', cache.get(allowed) ?? open);
+  // The redirect flow: a form of the page is answered with a 303 to the namespace's redirect_uris, and
+  // browsers apply form-action to where a form's answer redirects too.
+  const withForms = new Map<string, string>();
+  return (res, allowed, formOrigins = []) => {
+    const base = cache.get(allowed) ?? open;
+    if (formOrigins.length === 0) return void res.setHeader('Content-Security-Policy', base);
+    const key = `${base}\u0000${formOrigins.join(' ')}`;
+    let policy = withForms.get(key);
+    if (policy === undefined) {
+      policy = base.replace("form-action 'self'", `form-action 'self' ${formOrigins.join(' ')}`);
+      withForms.set(key, policy);
+    }
+    res.setHeader('Content-Security-Policy', policy);
   };
 }
 

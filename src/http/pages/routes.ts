@@ -71,7 +71,7 @@ function submitAddress(service: OtpService, flow: PageFlow): RequestHandler {
   };
 }
 
-/** `POST /otp/:ns/:id`: `action=check` verifies the code, `action=resend` sends it again. */
+/** `POST /otp/:ns/:id`: `action=check` verifies the code, `action=resend` sends it again; `cancel` and `return` are the redirect flow's. */
 function submitCode(service: OtpService, flow: PageFlow): RequestHandler {
   return async (req, res) => {
     const p = flow.open(req, res);
@@ -81,14 +81,17 @@ function submitCode(service: OtpService, flow: PageFlow): RequestHandler {
     try {
       if (action === 'resend') {
         const otp = await service.resend(p.key);
-        return otp.closed ? flow.verified(p, otp.provider) : flow.codePage(p, 200, { notice: say('code.sent_again') });
+        return otp.closed ? flow.verified(p, otp) : flow.codePage(p, 200, { notice: say('code.sent_again') });
       }
+      // The redirect flow: the user gives up; or the page's countdown ran out and asks where to go now.
+      if (action === 'cancel') return flow.cancel(p);
+      if (action === 'return') return flow.codePage(p, 200);
       if (action !== 'check') return flow.codePage(p, 400, { error: say('errors.unknown_action') });
       if (!code) return flow.codePage(p, 400, { error: say('errors.enter_code') });
       if (code.length > MAX_CODE_LENGTH) return flow.codePage(p, 400, { error: say('errors.code_too_long', { count: MAX_CODE_LENGTH }) });
       // skipDelete: the record stays closed so that the host backend can confirm with /api/otp/:id/status.
       const otp = await service.verify(p.key, code, { skipDelete: true });
-      return flow.verified(p, otp.provider);
+      return flow.verified(p, otp);
     } catch (err) {
       return flow.reactTo(p, err, 'code');
     }

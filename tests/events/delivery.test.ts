@@ -1,0 +1,57 @@
+import { Writable } from 'node:stream';
+import { createEventWebhooks } from '../../src/events/webhooks';
+import { createLogger } from '../../src/log/logger';
+import type { Otp } from '../../src/otp/types';
+import { startEventReceiver, type EventReceiver } from '../helpers/event-receiver';
+
+/** The delivery queue itself, with short backoffs: retries run out, a full queue drops the oldest; both are counted. */
+const quiet = createLogger({ destination: new Writable({ write: (_c, _e, done) => done() }) });
+
+function otp(id: string): Otp {
+  return {
+    namespace: 'ns', id, to: 'x@example.com', channel_description: '', address_description: '', extra: {}, provider: 'log', delivered_via: 'log',
+    max_attempts: 5, attempts: 0, max_generate: 3, generate: 1, closed: false, ttl: 300, url: `http://gw.test/otp/ns/${id}`,
+  };
+}
+
+describe('event delivery', () => {
+  let receiver: EventReceiver;
+  beforeEach(async () => {
+    receiver = await startEventReceiver();
+  });
+  afterEach(() => receiver.close());
+
+  it('tries an event 1 + 3 times against a receiver that keeps answering 500, then drops it and counts it as failed', async () => {
+    receiver.answer = () => 500;
+    const drops: string[] = [];
+    const hooks = createEventWebhooks({
+      targets: new Map([['ns', { url: receiver.url, secret: 'sixteen-chars-secret' }]]),
+      logger: quiet,
+      onDropped: (namespace, reason) => drops.push(`${namespace}:${reason}`),
+      settings: { backoffMs: 10 },
+    });
+    hooks.listener({ type: 'otp.created', otp: otp('one-otp') });
+    await hooks.idle();
+    hooks.close();
+    expect(receiver.received).toHaveLength(4);
+    expect(drops).toEqual(['ns:failed']);
+  });
+
+  it('drops the oldest waiting event when the queue is full, and counts it', async () => {
+    receiver.answer = () => 'hang';
+    const drops: string[] = [];
+    const hooks = createEventWebhooks({
+      targets: new Map([['ns', { url: receiver.url, secret: 'sixteen-chars-secret' }]]),
+      logger: quiet,
+      onDropped: (namespace, reason) => drops.push(`${namespace}:${reason}`),
+      settings: { maxWaiting: 2, concurrency: 1, timeoutMs: 200, retries: 0 },
+    });
+    for (let i = 0; i < 5; i++) hooks.listener({ type: 'otp.created', otp: otp(`otp-${i}`) });
+    await hooks.idle();
+    hooks.close();
+    // All five were queued at once (the first starts only after this tick): three pushed out, two sent and timed out.
+    expect(drops.filter((d) => d === 'ns:queue_full')).toHaveLength(3);
+    expect(drops.filter((d) => d === 'ns:failed')).toHaveLength(2);
+    expect(receiver.received.map((r) => r.body.id)).toEqual(['otp-3', 'otp-4']);
+  });
+});
