@@ -1,13 +1,15 @@
 import { canonicalAddressFor } from '../otp/addresses';
 import type { Channels } from '../otp/channels';
 import type { Otp } from '../otp/types';
-import { countryOfNumber, PHONE_COUNTRIES } from '../security/sms-pumping/countries';
+import { countryOfNumber, phoneCountries } from '../security/sms-pumping/countries';
 
 /** The `country` label of a non-phone address (e-mail, a text webhook). */
 export const NO_COUNTRY = 'none';
 
-/** Every value the `country` label can take: libphonenumber's countries, `none`, and `_unknown` for a number of no country. */
-export const COUNTRY_LABELS: readonly string[] = [...PHONE_COUNTRIES, NO_COUNTRY];
+/** Every value the `country` label can take: libphonenumber's countries, `none` (and `_unknown` for a number of no country). */
+export function countryLabels(): readonly string[] {
+  return [...phoneCountries(), NO_COUNTRY];
+}
 
 /**
  * The country of an OTP's address, for the conversion metrics: read from the

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryTry } from '../otp/channels';
 import type { OtpEvent, OtpEventListener } from '../otp/events';
 import type { Otp } from '../otp/types';
-import { COUNTRY_LABELS, NO_COUNTRY } from './country-label';
+import { countryLabels, NO_COUNTRY } from './country-label';
 
 /**
  * The gateway's Prometheus metrics. Every label value comes from a bounded
@@ -46,7 +46,7 @@ export interface MetricLabels {
   providers: readonly string[];
   /** Route labels of the HTTP surfaces (the API route names, `page`, `static`…). */
   routes: readonly string[];
-  /** The country of an OTP's address (country-label.ts), for sent and verified; absent: `none`. Kept to COUNTRY_LABELS. */
+  /** The country of an OTP's address (country-label.ts), for sent and verified; absent: `none`. Kept to countryLabels(). */
   countryOf?: (otp: Otp) => string;
   /** Names of the `[routes.*]` delivery routes (`otpgateway_failovers_total{route}`). */
   deliveryRoutes?: readonly string[];
@@ -91,7 +91,7 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const provider = bounded(labels.providers);
   const route = bounded(labels.routes);
   const limit = bounded(LIMITS);
-  const country = bounded(COUNTRY_LABELS);
+  const country = bounded(countryLabels());
   const countryOf = (otp: Otp): string => country(labels.countryOf?.(otp) ?? NO_COUNTRY);
   const dropReason = bounded(DROP_REASONS);
   const counter = (name: string, help: string, labelNames: string[]): ((...values: string[]) => Counter.Internal) => {

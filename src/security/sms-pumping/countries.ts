@@ -1,4 +1,4 @@
-import { getCountries, parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
 import { shown, textList, type Field } from '../../config-fields';
 import { z } from 'zod';
 
@@ -8,15 +8,26 @@ import { z } from 'zod';
  * the `country` metric label.
  */
 
-/** Every country code a parsed number can have (ISO 3166-1 alpha-2, plus the few territories libphonenumber adds, e.g. XK). */
-export const PHONE_COUNTRIES: readonly string[] = getCountries();
+type PhoneLib = typeof import('libphonenumber-js/max');
+let phoneLib: PhoneLib | undefined;
+let known: ReadonlySet<string> | undefined;
 
-const KNOWN = new Set<string>(PHONE_COUNTRIES);
+/** libphonenumber-js and its full metadata, loaded on first use: a gateway that never meets a phone number or a country list never loads it. */
+function lib(): PhoneLib {
+  phoneLib ??= require('libphonenumber-js/max') as PhoneLib;
+  return phoneLib;
+}
+
+/** Every country code a parsed number can have (ISO 3166-1 alpha-2, plus the few territories libphonenumber adds, e.g. XK). */
+export function phoneCountries(): ReadonlySet<string> {
+  known ??= new Set<string>(lib().getCountries());
+  return known;
+}
 
 /** The country of an E.164 number; undefined when it belongs to none (`+800`, `+882`: international services). */
 export function countryOfNumber(e164: string): CountryCode | undefined {
   try {
-    return parsePhoneNumberWithError(e164).country;
+    return lib().parsePhoneNumberWithError(e164).country;
   } catch {
     return undefined;
   }
@@ -30,7 +41,7 @@ export function countryOfNumber(e164: string): CountryCode | undefined {
 export function countryList(): Field<string[]> {
   return textList([]).transform((codes, ctx) => {
     const upper = [...new Set(codes.map((c) => c.trim().toUpperCase()))];
-    const unknown = upper.filter((c) => !KNOWN.has(c));
+    const unknown = upper.filter((c) => !phoneCountries().has(c));
     if (unknown.length === 0) return upper;
     const hint = unknown.includes('UK') ? ' (the United Kingdom is "GB")' : '';
     ctx.addIssue({ code: 'custom', message: `expected ISO 3166-1 alpha-2 country codes such as "IN" or "US"${hint}, got ${shown(unknown.join(', '))}` });
