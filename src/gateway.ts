@@ -130,7 +130,13 @@ export async function buildGateway(loaded: Pick<LoadedConfig, 'config' | 'baseDi
         countryOf: countryLabelOf(channels),
       })
     : NO_METRICS;
-  const signer = await resultSignerFrom(config, { embedded: loaded.embedded === true, logger });
+  const signer = await resultSignerFrom({
+    files: config.signing.key_files,
+    ttlSeconds: config.signing.token_ttl,
+    issuer: config.app.root_url,
+    embedded: loaded.embedded === true,
+    logger,
+  });
   const events = createEventWebhooks({
     targets: new Map(auth.filter((t) => t.events_url !== '').map((t) => [t.namespace, { url: t.events_url, secret: t.events_secret }] as const)),
     logger,

@@ -1,4 +1,3 @@
-import type { Config } from '../config/schema';
 import type { Logger } from '../log/logger';
 import { newEd25519Key } from './generate';
 import { loadSigningKeys, signingKey } from './keys';
@@ -9,9 +8,18 @@ import { createResultSigner, type ResultSigner } from './result-token';
  * embedded development defaults only, an ephemeral Ed25519 key made now (and
  * logged as such: its tokens stop verifying at the next start). No keys: undefined, no tokens.
  */
-export async function resultSignerFrom(config: Config, options: { embedded: boolean; logger: Logger }): Promise<ResultSigner | undefined> {
-  const { key_files: files, token_ttl: ttlSeconds } = config.signing;
-  const issuer = config.app.root_url;
+export async function resultSignerFrom(options: {
+  /** `signing.key_files`. */
+  files: readonly string[];
+  /** `signing.token_ttl`. */
+  ttlSeconds: number;
+  /** `app.root_url`: the tokens' `iss`. */
+  issuer: string;
+  /** Running on the embedded development defaults. */
+  embedded: boolean;
+  logger: Logger;
+}): Promise<ResultSigner | undefined> {
+  const { files, ttlSeconds, issuer } = options;
   if (files.length > 0) return createResultSigner({ keys: await loadSigningKeys(files), issuer, ttlSeconds });
   if (!options.embedded) return undefined;
   const signer = createResultSigner({ keys: [await signingKey(newEd25519Key())], issuer, ttlSeconds });
