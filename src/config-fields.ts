@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { canonicalLanguageTag } from './i18n/tags';
 
@@ -176,4 +177,16 @@ export function parseAddress(address: string): { host: string; port: number } | 
   if (portNumber > 65535) return undefined; // 0 = any free port (tests)
   const host = (m[1] ?? '').replace(/^\[(.*)\]$/, '$1');
   return { host: host || '0.0.0.0', port: portNumber };
+}
+
+/** A file's text, or why it cannot be read (`file not found`, `permission denied`…), for a config check that names its key. */
+export function readConfigFile(file: string): { text: string } | { unreadable: string } {
+  try {
+    return { text: readFileSync(file, 'utf8') };
+  } catch (err) {
+    // Not instanceof Error: errors from another realm (a vm context, jest) are not.
+    const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+    return { unreadable: `${JSON.stringify(file)}: ${reason}` };
+  }
 }

@@ -27,6 +27,7 @@ import { MemoryOutbox } from './outbox/memory-outbox';
 import type { Outbox } from './outbox/outbox';
 import { RedisOutbox } from './outbox/redis-outbox';
 import { MemoryStore } from './store/memory-store';
+import type { RedisTarget } from './store/redis-connection';
 import { RedisStore } from './store/redis-store';
 import type { Store } from './store/store';
 
@@ -50,11 +51,10 @@ export interface Gateway {
 /** Labels of HTTP requests that are not API routes. */
 const WEB_ROUTES = ['page', 'static', 'no_route'];
 
-/** Build the store named by `[store]`; the Redis store is connected and its scripts loaded. */
-export async function createStore(config: Config, logger: Logger, metrics: GatewayMetrics = NO_METRICS): Promise<Store> {
-  if (config.store.backend === 'memory') return new MemoryStore({ maxPerNamespace: config.app.max_otps_per_namespace });
+/** The Redis server, cluster or Sentinels of `[store.redis]`, as the store and the outbox connect to them. */
+function redisTarget(config: Config): RedisTarget {
   const redis = config.store.redis;
-  const store = new RedisStore({
+  return {
     host: redis.host,
     port: redis.port,
     username: redis.username,
@@ -68,6 +68,15 @@ export async function createStore(config: Config, logger: Logger, metrics: Gatew
     sentinels: redis.sentinels,
     sentinelName: redis.sentinel_name,
     sentinelPassword: redis.sentinel_password,
+  };
+}
+
+/** Build the store named by `[store]`; the Redis store is connected and its scripts loaded. */
+export async function createStore(config: Config, logger: Logger, metrics: GatewayMetrics = NO_METRICS): Promise<Store> {
+  if (config.store.backend === 'memory') return new MemoryStore({ maxPerNamespace: config.app.max_otps_per_namespace });
+  const redis = config.store.redis;
+  const store = new RedisStore({
+    ...redisTarget(config),
     keyPrefix: redis.key_prefix,
     publishKey: redis.publish_key,
     timeoutMs: redis.timeout,
@@ -83,18 +92,7 @@ export function createOutbox(config: Config, logger: Logger): Outbox {
   if (config.store.backend === 'memory') return new MemoryOutbox();
   const redis = config.store.redis;
   return new RedisOutbox({
-    host: redis.host,
-    port: redis.port,
-    username: redis.username,
-    password: redis.password,
-    db: redis.db,
-    url: redis.url,
-    tls: redis.tls,
-    tlsCa: redis.tls_ca_file ? readFileSync(redis.tls_ca_file, 'utf8') : undefined,
-    clusterNodes: redis.cluster_nodes,
-    sentinels: redis.sentinels,
-    sentinelName: redis.sentinel_name,
-    sentinelPassword: redis.sentinel_password,
+    ...redisTarget(config),
     keyPrefix: redis.key_prefix,
     ttlSeconds: config.app.otp_ttl * 2,
     timeoutMs: redis.timeout,

@@ -6,12 +6,10 @@ import { applyRenamedKeys, isTable } from './compat';
 import { EMBEDDED_DEFAULTS, embeddedAddressProblem } from './defaults';
 import { applyEnvOverrides, envOrigin } from './env';
 import { ConfigError, shown } from '../config-fields';
-
 import { configSchema, type Config } from './schema';
 import { unknownKeyWarning } from './unknown-keys';
 import { describeTomlError } from './toml-errors';
 import { weakSecretProblems } from './secrets';
-import { PROVIDER_KINDS } from '../providers/kinds';
 
 type Table = Record<string, unknown>;
 

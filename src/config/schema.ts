@@ -6,9 +6,8 @@ import { metricsSchema } from '../metrics/config';
 import { countryList } from '../security/sms-pumping/countries';
 import { routeSchema } from '../routing/config';
 import { signingSchema } from '../signing/config';
-import { readFileSync } from 'node:fs';
 import { parseHostPort, parseRedisUrl } from '../store/redis-url';
-import { bool, duration, int, languageTag, oneOf, parseAddress, port, seconds, text, textList, url } from '../config-fields';
+import { bool, duration, int, languageTag, oneOf, parseAddress, port, readConfigFile, seconds, text, textList, url } from '../config-fields';
 
 /**
  * The configuration schema: every key, its default and what it accepts.
@@ -213,13 +212,7 @@ function redirectUriProblem(uri: string): string | undefined {
 
 /** Why a PEM certificate file cannot be used (unreadable, or no certificate in it); undefined when it can. */
 function unreadablePem(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
-    return `${JSON.stringify(file)}: ${reason} (expected a PEM file of the CA certificates to trust)`;
-  }
-  return text.includes('-----BEGIN CERTIFICATE-----') ? undefined : `${JSON.stringify(file)} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`;
+  const read = readConfigFile(file);
+  if ('unreadable' in read) return `${read.unreadable} (expected a PEM file of the CA certificates to trust)`;
+  return read.text.includes('-----BEGIN CERTIFICATE-----') ? undefined : `${JSON.stringify(file)} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`;
 }

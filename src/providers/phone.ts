@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { phoneLib } from '../phone-lib';
 import { shown, text, type Field } from '../config-fields';
 import { BUILT_IN_TEMPLATES } from '../templates/built-in';
 import type { AddressCheck, Provider } from './provider';
@@ -6,23 +7,11 @@ import type { AddressCheck, Provider } from './provider';
 /** Longest E.164 number: "+" and 15 digits. */
 export const MAX_PHONE_LENGTH = 16;
 
-type PhoneLib = typeof import('libphonenumber-js/max');
-let phoneLib: PhoneLib | undefined;
 let callingCodes: ReadonlySet<string> | undefined;
-
-/**
- * libphonenumber-js with its full metadata, loaded on first use: by a phone
- * provider's first address, or a `default_phone_code` to check. A gateway
- * without phone providers (and `--version`) never loads it.
- */
-function lib(): PhoneLib {
-  phoneLib ??= require('libphonenumber-js/max') as PhoneLib;
-  return phoneLib;
-}
 
 /** Every country calling code the metadata knows ("1", "44", "91"…), to check `default_phone_code` at startup. */
 function knownCallingCodes(): ReadonlySet<string> {
-  callingCodes ??= new Set(lib().getCountries().map((country) => lib().getCountryCallingCode(country)));
+  callingCodes ??= new Set(phoneLib().getCountries().map((country) => phoneLib().getCountryCallingCode(country)));
   return callingCodes;
 }
 
@@ -61,7 +50,7 @@ export function normalisePhone(input: string, defaultCallingCode: string): Addre
   }
   const options = { defaultCallingCode: defaultCallingCode || undefined };
   const region = international.startsWith('+') ? 'its country code' : `country code +${defaultCallingCode}`;
-  const { validatePhoneNumberLength, parsePhoneNumberWithError } = lib();
+  const { validatePhoneNumberLength, parsePhoneNumberWithError } = phoneLib();
   switch (validatePhoneNumberLength(international, options)) {
     case 'INVALID_COUNTRY':
       return { ok: false, reason: 'its country code does not exist.' };

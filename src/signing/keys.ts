@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import { readConfigFile } from '../config-fields';
 
 /**
  * The `[signing]` keys (results.md "Signing keys"): PEM private keys, Ed25519
@@ -49,15 +50,9 @@ export function parsePrivateKey(pem: string): KeyObject | string {
 
 /** Why a key file cannot be used (unreadable, not a private key, unsupported); undefined when it can. The config check names the key with it. */
 export function keyFileProblem(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
-    return `${JSON.stringify(file)}: ${reason} (expected a PEM private key, Ed25519 or P-256)`;
-  }
-  const parsed = parsePrivateKey(text);
+  const read = readConfigFile(file);
+  if ('unreadable' in read) return `${read.unreadable} (expected a PEM private key, Ed25519 or P-256)`;
+  const parsed = parsePrivateKey(read.text);
   return typeof parsed === 'string' ? `${JSON.stringify(file)} ${parsed}` : undefined;
 }
 

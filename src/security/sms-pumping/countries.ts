@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
+import { phoneLib } from '../../phone-lib';
 import { shown, textList, type Field } from '../../config-fields';
 import { z } from 'zod';
 
@@ -8,26 +9,18 @@ import { z } from 'zod';
  * the `country` metric label.
  */
 
-type PhoneLib = typeof import('libphonenumber-js/max');
-let phoneLib: PhoneLib | undefined;
 let known: ReadonlySet<string> | undefined;
-
-/** libphonenumber-js and its full metadata, loaded on first use: a gateway that never meets a phone number or a country list never loads it. */
-function lib(): PhoneLib {
-  phoneLib ??= require('libphonenumber-js/max') as PhoneLib;
-  return phoneLib;
-}
 
 /** Every country code a parsed number can have (ISO 3166-1 alpha-2, plus the few territories libphonenumber adds, e.g. XK). */
 export function phoneCountries(): ReadonlySet<string> {
-  known ??= new Set<string>(lib().getCountries());
+  known ??= new Set<string>(phoneLib().getCountries());
   return known;
 }
 
 /** The country of an E.164 number; undefined when it belongs to none (`+800`, `+882`: international services). */
 export function countryOfNumber(e164: string): CountryCode | undefined {
   try {
-    return lib().parsePhoneNumberWithError(e164).country;
+    return phoneLib().parsePhoneNumberWithError(e164).country;
   } catch {
     return undefined;
   }
