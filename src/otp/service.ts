@@ -173,7 +173,7 @@ export class OtpService {
   /** The address page: store the address of an OTP created without one, then send the code. */
   async setAddress(key: OtpKey, to: string): Promise<Otp> {
     const { store, sealer } = this.deps;
-    const existing = this.deps.sendPolicy ? await store.get(key) : null;
+    const existing = await store.get(key);
     if (!existing) throw otpNotFound();
     const channel = this.channel(existing.provider);
     const address = this.normaliseAddress(channel, to);
