@@ -37,10 +37,14 @@ describe('the otp.js modal on a host page of another origin', () => {
     return { id, frame: page.frameLocator('iframe.otpgw-frame') };
   }
 
-  /** The frame's deferred page.js has run (it runs before DOMContentLoaded): its key handlers are attached. */
+  /**
+   * The frame's deferred page.js has run: its key handlers are attached. Waits for the load event, since
+   * readyState is already "interactive" while a deferred script is still downloading. Asked of `#otp`,
+   * not of `body`: the iframe's initial about:blank has a body too, already complete.
+   */
   const scriptsRan = (frame: FrameLocator): Promise<void> =>
-    frame.locator('body').evaluate(
-      () => new Promise<void>((resolve) => (document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', () => resolve()) : resolve())),
+    frame.locator('#otp').evaluate(
+      () => new Promise<void>((resolve) => (document.readyState === 'complete' ? resolve() : window.addEventListener('load', () => resolve()))),
     );
 
   const events = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { hostEvents: string[] }).hostEvents);
@@ -68,6 +72,11 @@ describe('the otp.js modal on a host page of another origin', () => {
 
   it('cancels once on Escape pressed inside the modal, and once on a backdrop click', async () => {
     const { page } = await e2e.newPage();
+    // page.js arrives late (as on a loaded machine): an Escape before it runs would be lost, so the test waits for it.
+    await page.route('**/static/page.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
     const first = await openModal(page, 'esc@example.com');
     // #otp exists before the deferred page.js has attached its Escape handler: a key pressed then is lost.
     await scriptsRan(first.frame);
