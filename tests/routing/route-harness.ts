@@ -3,6 +3,9 @@ import request from 'supertest';
 import { basic, buildTestGateway, type RawConfig, type TestGateway } from '../helpers/gateway';
 import { startHttpPeer, type HttpPeer, type PeerReply, type RecordedRequest } from '../helpers/http-peer';
 
+// The provider tests' reader of parsed log lines serves the route tests too.
+export { logLines } from '../providers/api';
+
 /** A `[webhooks.NAME]` table posting to `url`: a route member whose stand-in counts what it is sent. */
 export function webhookTable(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { enabled: true, url, channel_name: 'SMS', max_address_len: 20, timeout: '5s', ...extra };
@@ -34,11 +37,3 @@ export async function create(gw: TestGateway, id: string, fields: Record<string,
   return { status: res.status, body: res.body as { code?: string; data?: Record<string, unknown> } };
 }
 
-/** Parsed log lines whose message is `msg`. */
-export function logLines(gw: TestGateway, msg: string): Record<string, unknown>[] {
-  return gw.logs
-    .flatMap((l) => l.split('\n'))
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => l.msg === msg);
-}
