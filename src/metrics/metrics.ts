@@ -91,7 +91,10 @@ export function createMetrics(labels: MetricLabels): GatewayMetrics {
   const provider = bounded(labels.providers);
   const route = bounded(labels.routes);
   const limit = bounded(LIMITS);
-  const country = bounded(countryLabels());
+  // The set of country codes comes from the phone metadata: built when the first phone number is counted, so a
+  // gateway without phone channels never loads the metadata for its metrics.
+  let countries: ((value: string) => string) | undefined;
+  const country = (value: string): string => (value === NO_COUNTRY ? value : (countries ??= bounded(countryLabels()))(value));
   const countryOf = (otp: Otp): string => country(labels.countryOf?.(otp) ?? NO_COUNTRY);
   const dropReason = bounded(DROP_REASONS);
   const counter = (name: string, help: string, labelNames: string[]): ((...values: string[]) => Counter.Internal) => {
