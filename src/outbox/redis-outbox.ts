@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from '../log/logger';
 import { errorMessage, storeUnavailable } from '../errors';
 import { withTimeout } from '../timeout';
 import { createRedisConnection, type RedisConnection, type RedisTarget, type ScriptCall } from '../store/redis-connection';
+import { luaScript, runScript, type LuaScript } from '../store/lua/run-script';
 import { matchesFilter, OutboxEvents, type NewOutboxMessage, type Outbox, type OutboxFilter, type OutboxMessage } from './outbox';
 
 /** Where the outbox lives in Redis and for how long. */
@@ -20,7 +20,7 @@ export interface RedisOutboxOptions extends RedisTarget {
  * atomic step. The entry is the message's JSON with `seq` put first.
  * KEYS: list, seq counter. ARGV: message JSON (an object without seq), cap, ttl seconds, channel.
  */
-const ADD = `
+const ADD = luaScript(`
 local seq = redis.call('INCR', KEYS[2])
 local entry = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
 redis.call('LPUSH', KEYS[1], entry)
@@ -28,12 +28,9 @@ redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('PUBLISH', ARGV[4], entry)
-return entry`;
+return entry`);
 
-const RANGE = `return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])`;
-
-/** SHA1 of each script, for EVALSHA (one round trip, no script text on the wire). */
-const SHAS = new Map([ADD, RANGE].map((script) => [script, createHash('sha1').update(script).digest('hex')]));
+const RANGE = luaScript(`return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])`);
 
 /** Entries read per round trip while filtering: a read for one OTP's newest message (`limit=1`) is usually done after the first. */
 const CHUNK = 100;
@@ -144,14 +141,9 @@ export class RedisOutbox implements Outbox {
     return `${this.options.keyPrefix}:outbox-seq:{${namespace}}`;
   }
 
-  /** EVALSHA a script; where the server does not have it yet (NOSCRIPT), EVAL it, which also caches it there. */
-  private async run(script: string, call: ScriptCall): Promise<unknown> {
-    try {
-      return await this.guard(this.redis.untimed.evalSha(SHAS.get(script) ?? '', call));
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.guard(this.redis.untimed.eval(script, call));
-    }
+  /** EVALSHA with the EVAL fallback (store/lua/run-script.ts). */
+  private run(script: LuaScript, call: ScriptCall): Promise<unknown> {
+    return runScript(this.redis.untimed, script, call, (command) => this.guard(command));
   }
 
   /** Connection failures and timeouts become the API's 503, as in the store (NOSCRIPT passes through to `run`). */

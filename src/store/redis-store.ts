@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from '../log/logger';
 import { errorMessage, storeUnavailable } from '../errors';
 import { withTimeout } from '../timeout';
 import * as lua from './lua/scripts';
+import { luaScript, runScript } from './lua/run-script';
 import { createRedisConnection, type RedisConnection, type RedisTarget, type ScriptCall } from './redis-connection';
 import { fieldsToArgs, recordFromHash, storedDigest } from './redis-fields';
 import type {
@@ -34,25 +34,15 @@ export interface RedisStoreOptions extends RedisTarget {
 
 type ScriptName = keyof typeof SCRIPTS;
 const SCRIPTS = {
-  upsert: lua.UPSERT,
-  verify: lua.VERIFY,
-  get: lua.GET,
-  takeIfClosed: lua.TAKE_IF_CLOSED,
-  setAddress: lua.SET_ADDRESS,
-  resend: lua.RESEND,
-  recordDelivery: lua.RECORD_DELIVERY,
-  countSends: lua.COUNT_SENDS,
+  upsert: luaScript(lua.UPSERT),
+  verify: luaScript(lua.VERIFY),
+  get: luaScript(lua.GET),
+  takeIfClosed: luaScript(lua.TAKE_IF_CLOSED),
+  setAddress: luaScript(lua.SET_ADDRESS),
+  resend: luaScript(lua.RESEND),
+  recordDelivery: luaScript(lua.RECORD_DELIVERY),
+  countSends: luaScript(lua.COUNT_SENDS),
 } as const;
-
-/**
- * Each script's SHA1, computed here rather than taken from SCRIPT LOAD: EVALSHA
- * works without a load round trip, on any node, and a node that lacks the
- * script (a new primary after failover, a restarted or never-loaded cluster
- * node) answers NOSCRIPT, which falls back to EVAL for that call.
- */
-const SHAS = Object.fromEntries(
-  Object.entries(SCRIPTS).map(([name, source]) => [name, createHash('sha1').update(source).digest('hex')]),
-) as Record<ScriptName, string>;
 
 /** What every script answers: a status, then (except not_found) the hash and its PTTL. */
 type ScriptReply = [string, string[]?, number?];
@@ -177,7 +167,7 @@ export class RedisStore implements Store {
    * node without a script makes `run` fall back to EVAL once.
    */
   private async loadScripts(): Promise<void> {
-    await Promise.all(Object.values(SCRIPTS).map((source) => this.redis.commands.scriptLoad(source)));
+    await Promise.all(Object.values(SCRIPTS).map((script) => this.redis.commands.scriptLoad(script.source)));
   }
 
   /** EVALSHA a script (one round trip); where the node does not have it (NOSCRIPT), EVAL its source, which also caches it there. */
@@ -185,14 +175,9 @@ export class RedisStore implements Store {
     return (await this.script(name, { keys: [this.redisKey(key)], arguments: args })) as ScriptReply;
   }
 
-  /** EVALSHA with the EVAL fallback, for any keys. */
-  private async script(name: ScriptName, call: ScriptCall): Promise<unknown> {
-    try {
-      return await this.guard(this.redis.untimed.evalSha(SHAS[name], call));
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return await this.guard(this.redis.untimed.eval(SCRIPTS[name], call));
-    }
+  /** EVALSHA with the EVAL fallback (lua/run-script.ts), for any keys. */
+  private script(name: ScriptName, call: ScriptCall): Promise<unknown> {
+    return runScript(this.redis.untimed, SCRIPTS[name], call, (command) => this.guard(command));
   }
 
   /** Turn connection failures and timeouts into a 503 the API can answer. */
