@@ -1,10 +1,11 @@
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForHealth } from './health';
 import { freePort } from './redis';
 
 /**
@@ -38,16 +39,6 @@ function option(argv: string[], name: string, fallback: number): number {
   const value = at >= 0 ? Number(argv[at + 1]) : fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`usage: events.js [--duration S] [--connections N]`);
   return value;
-}
-
-async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited with code ${child.exitCode}`);
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return;
-    if (Date.now() > deadline) throw new Error('the gateway did not become healthy');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function benchCreate(name: string, dir: string, eventsUrl: string, duration: number, connections: number): Promise<Row> {

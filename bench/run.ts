@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForHealth } from './health';
 import { freePort, startBenchRedis, type BenchRedis } from './redis';
 
 /**
@@ -65,17 +66,6 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-}
-
-async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited with code ${child.exitCode}`);
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error('the gateway did not become healthy');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function call(base: string, method: string, route: string, body: string): Promise<{ status: number; json: { data?: { otp?: string } } }> {
