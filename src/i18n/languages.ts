@@ -42,8 +42,13 @@ export class Languages {
       returnNull: false,
     });
     // "{{label, lowerfirst}}": "E-mail ID" inside an English sentence is "e-mail ID" (German keeps its capitals).
-    this.i18n.services.formatter?.add('lowerfirst', (value: unknown, lng) =>
-      typeof value === 'string' ? value.charAt(0).toLocaleLowerCase(lng) + value.slice(1) : String(value));
+    // A first word with capitals after its first letter is an acronym or a name ("SMS", "WhatsApp"): kept as written.
+    this.i18n.services.formatter?.add('lowerfirst', (value: unknown, lng) => {
+      if (typeof value !== 'string') return String(value);
+      const firstWord = value.split(/\s/, 1)[0] ?? '';
+      if (firstWord.slice(1) !== firstWord.slice(1).toLocaleLowerCase(lng)) return value;
+      return value.charAt(0).toLocaleLowerCase(lng) + value.slice(1);
+    });
   }
 
   /** The best language with a catalog for an Accept-Language value or one tag, or undefined. */

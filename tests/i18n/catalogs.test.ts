@@ -107,6 +107,12 @@ describe('translating', () => {
     expect(languages.translator('de').t('errors.enter_address', { label: 'E-Mail-Adresse' })).toBe('Geben Sie Ihre E-Mail-Adresse ein.');
   });
 
+  it('keeps an acronym or a name as written where the catalog lowercases the first letter', () => {
+    expect(languages.translator('en').t('channel.custom.description', { channel: 'SMS' })).toBe('Enter the code you received by SMS.');
+    expect(languages.translator('en').t('channel.custom.description', { channel: 'WhatsApp' })).toBe('Enter the code you received by WhatsApp.');
+    expect(languages.translator('en').t('channel.custom.description', { channel: 'E-mail' })).toBe('Enter the code you received by e-mail.');
+  });
+
   it('leaves values unescaped (the templates escape them) and does not interpolate braces inside them', () => {
     expect(languages.translator('en').t('email.intro', { to: '<b>{{otp}}</b>' })).toBe('Enter this code to verify <b>{{otp}}</b>:');
   });
