@@ -38,14 +38,14 @@ describe('the otp.js modal on a host page of another origin', () => {
   }
 
   /**
-   * The frame's deferred page.js has run: its key handlers are attached. Waits for the load event, since
-   * readyState is already "interactive" while a deferred script is still downloading. Asked of `#otp`,
-   * not of `body`: the iframe's initial about:blank has a body too, already complete.
+   * The frame's deferred page.js has run, so its Escape handler is attached: it tells the host the page's
+   * height in the same synchronous run that attaches the handler, and otp.js sets the iframe's height when
+   * that message arrives. Watched on the host page, with the step timeout: an evaluate inside the
+   * cross-origin frame waiting for its load event has no timeout of its own: the likeliest place a CI run
+   * stood still until the test's 90 s ran out.
    */
-  const scriptsRan = (frame: FrameLocator): Promise<void> =>
-    frame.locator('#otp').evaluate(
-      () => new Promise<void>((resolve) => (document.readyState === 'complete' ? resolve() : window.addEventListener('load', () => resolve()))),
-    );
+  const scriptsRan = (page: Page): Promise<unknown> =>
+    page.waitForFunction(() => document.querySelector<HTMLIFrameElement>('iframe.otpgw-frame')?.style.height !== '');
 
   const events = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { hostEvents: string[] }).hostEvents);
 
@@ -79,9 +79,9 @@ describe('the otp.js modal on a host page of another origin', () => {
     });
     const first = await openModal(page, 'esc@example.com');
     // #otp exists before the deferred page.js has attached its Escape handler: a key pressed then is lost.
-    await scriptsRan(first.frame);
-    await first.frame.locator('#otp').click();
-    await page.keyboard.press('Escape');
+    await scriptsRan(page);
+    // Pressed on the frame's input through its locator, so the step timeout bounds it as it bounds the clicks.
+    await first.frame.locator('#otp').press('Escape');
     await page.waitForSelector('[role="dialog"]', { state: 'detached' });
     await page.keyboard.press('Escape');
     expect(await page.textContent('#result')).toBe('Verification cancelled.');
