@@ -81,9 +81,8 @@ describe('the otp.js modal on a host page of another origin', () => {
     await scriptsRan(page);
     await first.frame.locator('#otp').focus();
     // Only the key going down is sent into the frame; it comes up on the host page once the modal is gone.
-    // A key-up sent into a frame that its own Escape is tearing down can stay unanswered by Chromium:
-    // a whole press hung there in 6 of 80 tries on a loaded machine (CI hung the same way), down then
-    // up in 0 of 160.
+    // A key-up sent into a frame that its own Escape is tearing down went unanswered when the frame had
+    // its own process (a whole press hung in 6 of 80 tries on a loaded machine, down then up in 0 of 160).
     await page.keyboard.down('Escape');
     await page.waitForSelector('[role="dialog"]', { state: 'detached' });
     await page.keyboard.up('Escape');

@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { runCli } from '../cli/cli-process';
 import { configDir } from '../config/config-files';
+import { launchChromium } from '../e2e/support';
 import { buildTestGateway, type TestGateway } from '../helpers/gateway';
 import { freePort } from '../helpers/redis-server';
 import { cleanEnv, runProcess } from '../helpers/server-process';
@@ -99,7 +99,7 @@ describe('the README\'s examples, run against a gateway with the namespace myApp
 
     const host = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><body>${atGateway(example('modal.html'), url)}</body>`));
     const hostUrl = await listen(host);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(hostUrl);
