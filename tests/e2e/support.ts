@@ -15,7 +15,8 @@ export const HOST_TENANT = { namespace: 'shop', secret: 'shop-secret-for-tests' 
  * isolation: the modal's cross-origin frame then runs in the host page's process, as it does on Android
  * Chrome. In its own process, on a loaded 2-core machine, Chromium's routing of input across processes
  * lost events: a click on the frame's Verify button reached nothing in 8 of 120 tries (0 of 120 in
- * process), and a key-up sent into a frame being removed was never answered (two CI runs hung there).
+ * process), and a key-up sent into a frame being removed went unanswered (a CI run and a clean-clone
+ * run timed out there).
  * The pages' scripts and the postMessage origin checks are the same either way.
  */
 const CHROMIUM_ARGS = [
