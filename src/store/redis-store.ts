@@ -164,13 +164,13 @@ export class RedisStore implements Store {
   /**
    * Warm the script caches: SCRIPT LOAD all at once (one pipelined round trip;
    * node-redis sends it to every node of a cluster). Only an optimisation: a
-   * node without a script makes `run` fall back to EVAL once.
+   * node without a script makes `runScript` fall back to EVAL once.
    */
   private async loadScripts(): Promise<void> {
     await Promise.all(Object.values(SCRIPTS).map((script) => this.redis.commands.scriptLoad(script.source)));
   }
 
-  /** EVALSHA a script (one round trip); where the node does not have it (NOSCRIPT), EVAL its source, which also caches it there. */
+  /** One script on one record's key (`script` runs it): its status, hash and PTTL. */
   private async run(name: ScriptName, key: OtpKey, args: string[]): Promise<ScriptReply> {
     return (await this.script(name, { keys: [this.redisKey(key)], arguments: args })) as ScriptReply;
   }
