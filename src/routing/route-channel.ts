@@ -2,7 +2,6 @@ import { errorMessage } from '../errors';
 import type { Logger } from '../log/logger';
 import { DeliveryFailure, type Channel, type Delivery, type DeliveryReceipt, type DeliveryTry } from '../otp/channels';
 import { redactCode } from '../otp/redact';
-import { withTimeout } from '../timeout';
 import type { Breaker } from './breaker';
 import { membersFor, startAfter } from './prefixes';
 
@@ -44,9 +43,52 @@ export function routeChannel(route: RouteSpec): Channel {
   };
 }
 
-/** Try each member in turn until one accepts; skip open breakers (all open: try the first anyway). */
+/**
+ * The route's whole time budget as one timer: it ends the try that is running
+ * and stops the loop from starting another. Measuring the time left with a
+ * second clock disagreed with the timer: it can fire a fraction of a
+ * millisecond early, and the next member was then "tried" with 0.07 ms left.
+ */
+interface RouteBudget {
+  readonly expired: boolean;
+  /** `promise`, or a rejection naming the route's timeout once the budget runs out. */
+  bound<T>(promise: Promise<T>): Promise<T>;
+  end(): void;
+}
+
+function startBudget(route: RouteSpec): RouteBudget {
+  let expired = false;
+  let reject: (err: Error) => void = () => undefined;
+  const runOut = new Promise<never>((_, r) => {
+    reject = r;
+  });
+  // Nobody may be racing it when it fires (between tries): that is not an unhandled rejection.
+  runOut.catch(() => undefined);
+  const timer = setTimeout(() => {
+    expired = true;
+    reject(new Error(`the delivery through route ${route.name} timed out after ${route.timeoutMs} ms`));
+  }, route.timeoutMs);
+  return {
+    get expired() {
+      return expired;
+    },
+    bound: (promise) => Promise.race([promise, runOut]),
+    end: () => clearTimeout(timer),
+  };
+}
+
+/** Deliver through the route's members within its timeout. */
 async function deliverThroughRoute(route: RouteSpec, order: readonly string[], delivery: Delivery): Promise<DeliveryReceipt> {
-  const deadline = performance.now() + route.timeoutMs;
+  const budget = startBudget(route);
+  try {
+    return await tryMembers(route, order, delivery, budget);
+  } finally {
+    budget.end();
+  }
+}
+
+/** Try each member in turn until one accepts; skip open breakers (all open: try the first anyway). */
+async function tryMembers(route: RouteSpec, order: readonly string[], delivery: Delivery, budget: RouteBudget): Promise<DeliveryReceipt> {
   const tries: DeliveryTry[] = [];
   const log = (entry: DeliveryTry, attempt: number): void => {
     const reason = entry.reason === undefined ? undefined : redactCode(entry.reason, delivery.otp.otp);
@@ -61,7 +103,7 @@ async function deliverThroughRoute(route: RouteSpec, order: readonly string[], d
     const started = performance.now();
     try {
       // The route's time left bounds the try; when it runs out first, the member's own late answer is ignored.
-      const receipt = await withTimeout(member.deliver(delivery), deadline - started, `the delivery through route ${route.name} (timeout ${route.timeoutMs} ms)`);
+      const receipt = await budget.bound(member.deliver(delivery));
       route.breakers.get(id)?.succeeded();
       const ok: DeliveryTry = { provider: id, result: 'ok', seconds: (performance.now() - started) / 1000 };
       tries.push(ok);
@@ -77,7 +119,7 @@ async function deliverThroughRoute(route: RouteSpec, order: readonly string[], d
   };
   let called = 0;
   for (const id of order) {
-    if (deadline - performance.now() <= 0) break;
+    if (budget.expired) break;
     // Asked one member at a time: a half-open breaker's single trial is taken only when it is really used.
     if (!(route.breakers.get(id)?.tryAcquire() ?? true)) {
       const skip: DeliveryTry = { provider: id, result: 'skipped', seconds: 0, reason: 'circuit breaker open' };
@@ -91,7 +133,7 @@ async function deliverThroughRoute(route: RouteSpec, order: readonly string[], d
   }
   // Every breaker open: the first is tried anyway, since a route that sends nothing helps no one.
   const [first] = order;
-  if (called === 0 && first !== undefined && deadline - performance.now() > 0) {
+  if (called === 0 && first !== undefined && !budget.expired) {
     const receipt = await attempt(first);
     if (receipt) return receipt;
   }
