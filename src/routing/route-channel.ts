@@ -62,7 +62,7 @@ function startBudget(route: RouteSpec): RouteBudget {
   const runOut = new Promise<never>((_, r) => {
     reject = r;
   });
-  // Nobody may be racing it when it fires (between tries): that is not an unhandled rejection.
+  // It may fire between tries, when no try is racing it: an expected end, not an unhandled rejection.
   runOut.catch(() => undefined);
   const timer = setTimeout(() => {
     expired = true;
