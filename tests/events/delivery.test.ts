@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { createEventWebhooks, type EventDeliverySettings } from '../../src/events/webhooks';
 import { createLogger } from '../../src/log/logger';
 import type { Otp } from '../../src/otp/types';
 import { startEventReceiver, type EventReceiver } from '../helpers/event-receiver';
 
 /** The delivery queue itself, with short backoffs: retries run out, a full queue drops the oldest; both are counted. */
-const quiet = createLogger({ destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quiet = createLogger({ silent: true });
 
 function otp(id: string): Otp {
   return {
